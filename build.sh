@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# nsock build entry point.
+#   ./build.sh install   pack and install nsock as a global dotnet tool from the local package
+#   ./build.sh test      build everything and run every test (what CI runs)
+#   ./build.sh pack      make the tool package in artifacts/packages
+#   ./build.sh build     build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+configuration=${CONFIGURATION:-Release}
+
+need_dotnet() {
+  command -v dotnet >/dev/null || { echo "build.sh: the .NET 10 SDK is needed (dotnet not on PATH)" >&2; exit 1; }
+}
+
+# The end-to-end tests talk to real peers. As root on Debian/Ubuntu, install the missing ones;
+# elsewhere say nothing: tests that need a missing peer fail and name it.
+install_peers() {
+  local missing=()
+  command -v python3 >/dev/null || missing+=(python3)
+  command -v socat >/dev/null || missing+=(socat)
+  command -v ncat >/dev/null || missing+=(ncat)
+  { command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD; } || missing+=(netcat-openbsd)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "build.sh: installing test peers: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+      || echo "build.sh: could not install ${missing[*]}" >&2
+  fi
+}
+
+build() { need_dotnet; dotnet build nsock.sln -c "$configuration" -warnaserror --nologo -v quiet; }
+
+pack() {
+  need_dotnet
+  rm -rf artifacts/packages
+  dotnet pack src/Nsock/Nsock.csproj -c "$configuration" --nologo -v quiet -o artifacts/packages
+}
+
+install_tool() {
+  pack
+  dotnet tool uninstall --global nsock >/dev/null 2>&1 || true
+  dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources
+  case ":$PATH:" in
+    *":$HOME/.dotnet/tools:"*) ;;
+    *) echo "build.sh: ~/.dotnet/tools is not on PATH; add it: export PATH=\"\$PATH:\$HOME/.dotnet/tools\"" >&2 ;;
+  esac
+}
+
+run_tests() {
+  need_dotnet
+  install_peers
+  build
+  local failed=0
+  for project in tests/Nsock.Tests tests/Nsock.EndToEnd; do
+    dotnet test --project "$project" -c "$configuration" --no-build "$@" || failed=1
+  done
+  return $failed
+}
+
+case "${1:-}" in
+  install) install_tool ;;
+  test) shift; run_tests "$@" ;;
+  pack) pack ;;
+  build) build ;;
+  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac

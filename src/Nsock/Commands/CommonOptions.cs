@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Nsock.Endpoints;
+using Nsock.LocalEnds;
+using Nsock.Relay;
+
+namespace Nsock.Commands;
+
+/// <summary>
+/// The options SPEC.md shares between commands, declared once. Each command adds the ones
+/// that make sense for it; <see cref="Read"/> turns a parse into settings.
+/// </summary>
+internal static class CommonOptions
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Progress on stderr: readiness, connections, byte counts" };
+    public static readonly Option<bool> Ipv4 = new("--ipv4", "-4") { Description = "Use IPv4 only" };
+    public static readonly Option<bool> Ipv6 = new("--ipv6", "-6") { Description = "Use IPv6 only" };
+    public static readonly Option<double?> Timeout = Seconds("--timeout", "-w", "Connect timeout in SECONDS (each address tried gets it)");
+    public static readonly Option<double?> IdleTimeout = Seconds("--idle-timeout", "-i", "End after SECONDS with no data either way (exit 4)");
+    public static readonly Option<bool> SendOnly = new("--send-only") { Description = "Only send stdin; discard what arrives; stdin EOF ends the session" };
+    public static readonly Option<bool> RecvOnly = new("--recv-only") { Description = "Only receive; never read stdin nor half-close" };
+    public static readonly Option<bool> Crlf = new("--crlf") { Description = "Turn LF into CRLF in what nsock sends (never in what it receives)" };
+    public static readonly Option<bool> Hex = new("--hex") { Description = "Hex dump of the traffic, both ways, on stderr" };
+    public static readonly Option<int> BufferSize = new("--buffer-size") { Description = "Relay buffer size in BYTES", DefaultValueFactory = _ => RelayOptions.DefaultBufferSize, HelpName = "BYTES" };
+    public static readonly Option<bool> NoColor = new("--no-color") { Description = "No colour on stderr (also: NO_COLOR set)" };
+
+    // Server side: listen, and later unix -l.
+    public static readonly Option<bool> KeepOpen = new("--keep-open", "-k") { Description = "Serve client after client, concurrently, instead of exiting after the first" };
+    public static readonly Option<int?> MaxConns = new("--max-conns") { Description = "With -k: at most N clients at once; more are closed at once", HelpName = "N" };
+    public static readonly Option<int> Backlog = new("--backlog") { Description = "Listen backlog", DefaultValueFactory = _ => 128, HelpName = "N" };
+    public static readonly Option<bool> Echo = new("--echo") { Description = "Send back what each client sends (and copy it to stdout); stdin is not read" };
+    public static readonly Option<bool> Stamp = new("--stamp") { Description = "With --echo: prefix every echoed chunk with [ctime] " };
+
+    // Client side.
+    public static readonly Option<string?> Source = new("--source", "-s") { Description = "Bind to ADDR[:PORT] before connecting", HelpName = "ADDR[:PORT]" };
+    public static readonly Option<bool> Interactive = new("--interactive") { Description = "Line mode for a person: prompt on stderr, empty lines skipped, a line 'close' ends" };
+
+    /// <summary>
+    /// A positional argument that looks like an option is a mistyped option, not a host name.
+    /// </summary>
+    public static T RejectingOptions<T>(this T argument)
+        where T : Argument
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.StartsWith('-'))
+                {
+                    result.AddError($"unknown option '{token.Value}'");
+                }
+            }
+        });
+        return argument;
+    }
+
+    public static IpFamily Family(ParseResult parse)
+    {
+        var v4 = parse.GetValue(Ipv4);
+        var v6 = parse.GetValue(Ipv6);
+        if (v4 && v6)
+        {
+            throw NsockException.Usage("-4/-6", "give one of them, not both");
+        }
+
+        return v4 ? IpFamily.V4 : v6 ? IpFamily.V6 : IpFamily.Any;
+    }
+
+    public static RelayOptions Relay(ParseResult parse)
+    {
+        var bufferSize = parse.GetValue(BufferSize);
+        if (bufferSize is < 1 or > 16 * 1024 * 1024)
+        {
+            throw NsockException.Usage("--buffer-size", "expected 1 to 16777216 bytes");
+        }
+
+        return new RelayOptions(bufferSize, parse.GetValue(Crlf), parse.GetValue(Hex), ToTimeSpan(parse.GetValue(IdleTimeout)));
+    }
+
+    public static LocalEndChoice LocalEnd(ParseResult parse)
+    {
+        var choice = new LocalEndChoice(
+            SendOnly: parse.GetValue(SendOnly),
+            RecvOnly: parse.GetValue(RecvOnly),
+            Echo: parse.GetValue(Echo),
+            Stamp: parse.GetValue(Stamp),
+            Interactive: parse.GetValue(Interactive));
+        if (choice.SendOnly && choice.RecvOnly)
+        {
+            throw NsockException.Usage("--send-only/--recv-only", "give one of them, not both");
+        }
+
+        if (choice.Stamp && !choice.Echo)
+        {
+            throw NsockException.Usage("--stamp", "only makes sense with --echo");
+        }
+
+        if (choice.Echo && (choice.SendOnly || choice.RecvOnly))
+        {
+            throw NsockException.Usage("--echo", "cannot be combined with --send-only or --recv-only");
+        }
+
+        if (choice.Interactive && (choice.SendOnly || choice.RecvOnly))
+        {
+            throw NsockException.Usage("--interactive", "cannot be combined with --send-only or --recv-only");
+        }
+
+        return choice;
+    }
+
+    public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    private static Option<double?> Seconds(string name, string alias, string description)
+    {
+        var option = new Option<double?>(name, alias) { Description = description, HelpName = "SECONDS" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } value && (value <= 0 || double.IsNaN(value) || value > int.MaxValue / 1000))
+            {
+                result.AddError($"{name} must be a positive number of seconds");
+            }
+        });
+        return option;
+    }
+}

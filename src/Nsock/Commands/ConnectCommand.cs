@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Nsock.Endpoints;
+using Nsock.LocalEnds;
+
+namespace Nsock.Commands;
+
+/// <summary><c>nsock connect HOST PORT</c>: a TCP client between the server and stdin/stdout.</summary>
+internal static class ConnectCommand
+{
+    private static readonly Argument<string> Host = new Argument<string>("HOST") { Description = "Name or IP address to connect to" }.RejectingOptions();
+    private static readonly Argument<string> Port = new Argument<string>("PORT") { Description = "TCP port, 1-65535" }.RejectingOptions();
+
+    public static Command Create()
+    {
+        var command = new Command("connect", "Connect to a TCP server and relay stdin/stdout")
+        {
+            Host, Port,
+            CommonOptions.Ipv4, CommonOptions.Ipv6, CommonOptions.Verbose, CommonOptions.Timeout,
+            CommonOptions.IdleTimeout, CommonOptions.SendOnly, CommonOptions.RecvOnly, CommonOptions.Crlf,
+            CommonOptions.Hex, CommonOptions.BufferSize, CommonOptions.NoColor, CommonOptions.Source,
+            CommonOptions.Interactive,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
+    {
+        var host = parse.GetValue(Host)!;
+        HostName.ParseLiteral(host);
+        var target = new TcpConnectTarget(
+            host,
+            PortNumber.Parse(parse.GetValue(Port)!, allowZero: false),
+            CommonOptions.Family(parse),
+            CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Timeout)),
+            parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null);
+        var relay = CommonOptions.Relay(parse);
+        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
+
+        var socket = await TcpConnector.ConnectAsync(target, ct).ConfigureAwait(false);
+        return await Session.RunOnlyAsync(socket, EndpointText.Format(socket.RemoteEndPoint), relay, ends, ct).ConfigureAwait(false);
+    }
+}

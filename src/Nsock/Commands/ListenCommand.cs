@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Nsock.Endpoints;
+using Nsock.LocalEnds;
+using Nsock.Terminal;
+
+namespace Nsock.Commands;
+
+/// <summary><c>nsock listen [HOST] PORT</c>: a TCP server for one client, or many with -k.</summary>
+internal static class ListenCommand
+{
+    private static readonly Argument<string[]> Address = new Argument<string[]>("[HOST] PORT")
+    {
+        Description = "Address to bind (default: every address, IPv4 and IPv6) and TCP port (0: any free port)",
+        Arity = new ArgumentArity(1, 2),
+    }.RejectingOptions();
+
+    public static Command Create()
+    {
+        var command = new Command("listen", "Listen for TCP clients and relay stdin/stdout")
+        {
+            Address,
+            CommonOptions.Ipv4, CommonOptions.Ipv6, CommonOptions.Verbose, CommonOptions.IdleTimeout,
+            CommonOptions.SendOnly, CommonOptions.RecvOnly, CommonOptions.Crlf, CommonOptions.Hex,
+            CommonOptions.BufferSize, CommonOptions.NoColor, CommonOptions.KeepOpen, CommonOptions.MaxConns,
+            CommonOptions.Backlog, CommonOptions.Echo, CommonOptions.Stamp,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
+    {
+        var words = parse.GetValue(Address)!;
+        var host = words.Length == 2 ? words[0] : null;
+        if (host is not null)
+        {
+            HostName.ParseLiteral(host);
+        }
+
+        var port = PortNumber.Parse(words[^1], allowZero: true);
+        var backlog = parse.GetValue(CommonOptions.Backlog);
+        var maxConns = parse.GetValue(CommonOptions.MaxConns);
+        if (backlog < 0 || maxConns is < 1)
+        {
+            throw NsockException.Usage(backlog < 0 ? "--backlog" : "--max-conns", "expected a positive number");
+        }
+
+        var relay = CommonOptions.Relay(parse);
+        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        using var listener = await TcpListenerSocket.ListenAsync(new TcpListenAddress(host, port, CommonOptions.Family(parse), backlog), ct).ConfigureAwait(false);
+
+        if (!parse.GetValue(CommonOptions.KeepOpen))
+        {
+            var client = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            listener.Dispose(); // single connection: a second client is refused, not queued
+            var peer = EndpointText.Format(client.RemoteEndPoint);
+            Log.Info($"connection from {peer}");
+            return await Session.RunOnlyAsync(client, peer, relay, ends, ct).ConfigureAwait(false);
+        }
+
+        return await ServeManyAsync(listener, maxConns, relay, ends, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ServeManyAsync(System.Net.Sockets.Socket listener, int? maxConns, Relay.RelayOptions relay, StdioEnds ends, CancellationToken ct)
+    {
+        // Ends when stdout goes away (nobody reads what clients send any more) or on a signal.
+        using var server = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stdinShared = ends.ShareStdinAsync(server.Token);
+        var loop = new AcceptLoop(listener, maxConns, async (client, token) =>
+        {
+            var peer = EndpointText.Format(client.RemoteEndPoint);
+            Log.Info($"connection from {peer}");
+            if (!await Session.RunSharedAsync(client, peer, relay, ends, token).ConfigureAwait(false))
+            {
+                await server.CancelAsync().ConfigureAwait(false);
+            }
+        });
+
+        try
+        {
+            await loop.RunAsync(server.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            await stdinShared.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net.Sockets;
+using Nsock.Terminal;
+
+namespace Nsock.Endpoints;
+
+/// <summary>
+/// -k: accepts clients until cancelled and serves each concurrently with <c>serve</c>. Beyond
+/// --max-conns a client is accepted and closed at once, so it learns it was turned away
+/// instead of waiting in the backlog. One client's failure never ends the server.
+/// </summary>
+internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, CancellationToken, Task> serve)
+{
+    private readonly HashSet<Task> _clients = [];
+    private readonly Lock _gate = new();
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                Socket client;
+                try
+                {
+                    client = await listener.AcceptAsync(ct).ConfigureAwait(false);
+                }
+                catch (SocketException e) when (IsTransient(e.SocketErrorCode))
+                {
+                    Log.Warn("accept", SocketFailure.Describe(e));
+                    continue;
+                }
+
+                if (maxConns is { } max && ActiveCount >= max)
+                {
+                    Log.Warn(EndpointText.Format(client.RemoteEndPoint), $"closed at once: --max-conns {max} reached");
+                    client.Dispose();
+                    continue;
+                }
+
+                Track(ServeOneAsync(client, ct));
+            }
+        }
+        finally
+        {
+            Task[] remaining;
+            lock (_gate)
+            {
+                remaining = [.. _clients];
+            }
+
+            await Task.WhenAll(remaining).ConfigureAwait(false);
+        }
+    }
+
+    private int ActiveCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _clients.Count;
+            }
+        }
+    }
+
+    private void Track(Task client)
+    {
+        lock (_gate)
+        {
+            _clients.Add(client);
+        }
+
+        client.ContinueWith(
+            done =>
+            {
+                lock (_gate)
+                {
+                    _clients.Remove(done);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task ServeOneAsync(Socket client, CancellationToken ct)
+    {
+        await Task.Yield(); // the accept loop goes on while this client is served
+        using (client)
+        {
+            try
+            {
+                await serve(client, ct).ConfigureAwait(false);
+            }
+            catch (NsockException e)
+            {
+                Log.Warn(e.What, e.Why);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+            catch (SocketException e)
+            {
+                Log.Warn(EndpointText.Format(client.RemoteEndPoint), SocketFailure.Describe(e));
+            }
+        }
+    }
+
+    // Errors that concern one would-be client or a passing shortage, not the listener.
+    private static bool IsTransient(SocketError error) => error is SocketError.ConnectionAborted
+        or SocketError.ConnectionReset or SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable
+        or SocketError.Interrupted or SocketError.TryAgain;
+}

@@ -1,0 +1,88 @@
+using Nsock.Relay;
+
+namespace Nsock.LocalEnds;
+
+/// <summary>
+/// Builds the local end of each connection over this process's stdin and stdout, as chosen by
+/// --echo, --send-only, --recv-only and --interactive. stdin and stdout are opened once.
+/// </summary>
+internal sealed class StdioEnds(LocalEndChoice choice, int bufferSize)
+{
+    private IRelaySource? _stdin;
+    private IRelaySink? _stdout;
+    private SharedStdout? _sharedStdout;
+    private StdinBroadcast? _broadcast;
+
+    private bool ReadsStdin => !choice.Echo && !choice.RecvOnly;
+
+    private IRelaySource Stdin => _stdin ??= OpenStdin();
+
+    private IRelaySink Stdout => _stdout ??= new StdoutSink(StdioHandles.OpenStdout());
+
+    /// <summary>The one connection of connect, or of listen without -k.</summary>
+    public LocalEnd ForOnlySession(SocketSender sender)
+    {
+        if (choice.Echo)
+        {
+            return new LocalEnd(null, new EchoSink(sender, Stdout, choice.Stamp));
+        }
+
+        var source = ReadsStdin ? Stdin : null;
+        if (choice.Interactive && source is not null)
+        {
+            source = new InteractiveSource(source);
+        }
+
+        return new LocalEnd(
+            source,
+            choice.SendOnly ? null : Stdout,
+            SourceEndEndsSession: choice.SendOnly || choice.Interactive,
+            // A person at a terminal is done when the server is; a pipe may still have data to send.
+            SocketEndEndsSession: choice.Interactive || (ReadsStdin && StdioHandles.StdinIsTerminal));
+    }
+
+    /// <summary>
+    /// -k: starts sharing stdin among clients (it runs until stdin ends or <paramref name="ct"/>
+    /// is cancelled). Without a stdin to share it completes at once.
+    /// </summary>
+    public Task ShareStdinAsync(CancellationToken ct)
+    {
+        if (!ReadsStdin)
+        {
+            return Task.CompletedTask;
+        }
+
+        _broadcast = new StdinBroadcast(Stdin, bufferSize);
+        return _broadcast.RunAsync(ct);
+    }
+
+    /// <summary>-k: this client's share of stdin (dispose when the client is gone), or null.</summary>
+    public StdinBroadcast.Subscriber? SubscribeToStdin() => _broadcast?.Subscribe();
+
+    /// <summary>
+    /// -k: one of many concurrent clients. stdout is shared whole-chunk; a client's EOF ends that
+    /// client, since stdin belongs to everyone and would otherwise keep a finished client open.
+    /// </summary>
+    public LocalEnd ForSharedSession(SocketSender sender, StdinBroadcast.Subscriber? stdinShare)
+    {
+        var stdout = _sharedStdout ??= new SharedStdout(Stdout);
+        if (choice.Echo)
+        {
+            return new LocalEnd(null, new EchoSink(sender, stdout, choice.Stamp));
+        }
+
+        return new LocalEnd(
+            stdinShare,
+            choice.SendOnly ? null : stdout,
+            SourceEndEndsSession: choice.SendOnly,
+            SocketEndEndsSession: true);
+    }
+
+    private IRelaySource OpenStdin()
+    {
+        var stream = StdioHandles.OpenStdin();
+        return StdioHandles.StdinIsTerminal || OperatingSystem.IsWindows()
+            ? new TerminalSource(stream, bufferSize)
+            : new StreamSource(stream);
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Nsock;
+using Nsock.Commands;
+using Nsock.Terminal;
+
+using var signals = new SignalHandling();
+var root = new RootCommand("nsock: a netcat for every socket family; bytes between a socket and stdin/stdout")
+{
+    ConnectCommand.Create(),
+    ListenCommand.Create(),
+};
+
+var parse = root.Parse(args);
+if (args.Contains("--no-color"))
+{
+    Colour.Enabled = false;
+}
+
+Log.Verbose = parse.GetValue(CommonOptions.Verbose);
+var subcommand = parse.CommandResult.Command == root ? null : parse.CommandResult.Command.Name;
+var commandName = subcommand is null ? "nsock" : "nsock " + subcommand;
+
+if (parse.Errors.Count > 0)
+{
+    var error = parse.Errors[0].Message.TrimEnd('.');
+    Stderr.Error(subcommand ?? "usage", char.ToLowerInvariant(error[0]) + error[1..]);
+    Stderr.WriteLine($"see '{commandName} --help'");
+    return ExitCodes.Usage;
+}
+
+try
+{
+    var config = new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null, // SignalHandling owns SIGINT/SIGTERM
+    };
+    return await parse.InvokeAsync(config, signals.Token);
+}
+catch (OperationCanceledException) when (signals.ExitCode != 0)
+{
+    return signals.ExitCode;
+}
+catch (NsockException e) when (signals.ExitCode == 0)
+{
+    Stderr.Error(e.What, e.Why);
+    if (e.ExitCode == ExitCodes.Usage)
+    {
+        Stderr.WriteLine($"see '{commandName} --help'");
+    }
+
+    return e.ExitCode;
+}
+catch (Exception e) when (signals.ExitCode == 0)
+{
+    // A bug of ours: still one line, never a stack trace.
+    Stderr.Error("internal error", $"{e.GetType().Name}: {e.Message}");
+    return ExitCodes.Network;
+}
+catch (Exception)
+{
+    return signals.ExitCode;
+}

@@ -1,0 +1,14 @@
+namespace Nsock.Relay;
+
+/// <summary>Where the bytes nsock receives go (stdout, the echo).</summary>
+internal interface IRelaySink
+{
+    /// <summary>Writes one whole chunk. Throws <see cref="SinkClosedException"/> when the reader has gone.</summary>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct);
+
+    /// <summary>The socket has ended: flush and close, so whoever reads this sees EOF.</summary>
+    ValueTask CompleteAsync(CancellationToken ct);
+}
+
+/// <summary>The reader of a sink went away (stdout is a closed pipe): the session ends quietly.</summary>
+internal sealed class SinkClosedException(Exception? inner = null) : Exception("output closed", inner);

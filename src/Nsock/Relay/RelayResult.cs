@@ -1,0 +1,16 @@
+namespace Nsock.Relay;
+
+/// <summary>How a session ended.</summary>
+internal enum RelayOutcome
+{
+    /// <summary>Both directions finished (or the local end said the session was over).</summary>
+    Completed,
+
+    /// <summary>Whoever reads stdout went away: end quietly, exit 0.</summary>
+    OutputClosed,
+
+    /// <summary>No data either way for the idle timeout.</summary>
+    IdleTimeout,
+}
+
+internal sealed record RelayResult(RelayOutcome Outcome, long BytesSent, long BytesReceived);
