@@ -1,0 +1,208 @@
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using CliWrap;
+
+namespace Nsock.EndToEnd;
+
+/// <summary>
+/// A process under test (nsock or a peer such as socat), started with CliWrap: stdin is a pipe
+/// the test writes and closes, stdout is collected as bytes, stderr as lines that can be
+/// awaited. Disposing kills it if it is still running, so no test leaves a process behind.
+/// </summary>
+internal sealed partial class RunningProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(20);
+
+    private readonly Pipe _stdin = new();
+    private readonly Lock _gate = new();
+    private readonly List<string> _stderr = [];
+    private readonly CancellationTokenSource _kill = new();
+    private readonly CommandTask<CommandResult> _task;
+    private TaskCompletionSource _stderrChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private RunningProcess(string program, IEnumerable<string> args, Func<Stream, CancellationToken, Task>? stdoutConsumer, IReadOnlyDictionary<string, string?>? environment)
+    {
+        Program = Path.GetFileName(program);
+        var stdout = stdoutConsumer is null ? PipeTarget.Create(CollectStdoutAsync) : PipeTarget.Create(stdoutConsumer);
+        var command = Cli.Wrap(program)
+            .WithArguments(args)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardInputPipe(PipeSource.FromStream(_stdin.Reader.AsStream()))
+            .WithStandardOutputPipe(stdout)
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(OnStderrLine));
+        if (environment is not null)
+        {
+            command = command.WithEnvironmentVariables(environment);
+        }
+
+        _task = command.ExecuteAsync(_kill.Token);
+    }
+
+    public string Program { get; }
+
+    public OutputBuffer Stdout { get; } = new();
+
+    /// <summary>Write here to feed the process's stdin; <see cref="CloseStdinAsync"/> sends EOF.</summary>
+    public Stream Stdin => _stdin.Writer.AsStream();
+
+    public int ProcessId => _task.ProcessId;
+
+    public bool HasExited => _task.Task.IsCompleted;
+
+    public IReadOnlyList<string> StderrLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
+    public string Stderr => string.Join("\n", StderrLines);
+
+    /// <summary>Starts the built nsock with these arguments.</summary>
+    public static RunningProcess Nsock(params string[] args) => Start(NsockTool.Path, args);
+
+    /// <summary>Starts nsock with SIGINT at its default disposition, so a test can interrupt it.</summary>
+    public static RunningProcess NsockInterruptible(params string[] args) =>
+        Start("python3", ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])", NsockTool.Path, .. args]);
+
+    public static RunningProcess Start(string program, IEnumerable<string> args, Func<Stream, CancellationToken, Task>? stdoutConsumer = null, IReadOnlyDictionary<string, string?>? environment = null) =>
+        new(program, args, stdoutConsumer, environment);
+
+    public async Task WriteStdinAsync(byte[] data)
+    {
+        await _stdin.Writer.WriteAsync(data);
+    }
+
+    public async Task WriteStdinAsync(string text) => await WriteStdinAsync(System.Text.Encoding.UTF8.GetBytes(text));
+
+    public async Task CloseStdinAsync() => await _stdin.Writer.CompleteAsync();
+
+    /// <summary>Waits for a stderr line matching <paramref name="pattern"/> and returns its match.</summary>
+    public async Task<Match> WaitForStderrAsync(string pattern, TimeSpan? timeout = null)
+    {
+        var regex = new Regex(pattern);
+        var limit = timeout ?? DefaultWait;
+        using var cts = new CancellationTokenSource(limit);
+        var seen = 0;
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                for (; seen < _stderr.Count; seen++)
+                {
+                    var match = regex.Match(_stderr[seen]);
+                    if (match.Success)
+                    {
+                        return match;
+                    }
+                }
+
+                changed = _stderrChanged.Task;
+            }
+
+            if (HasExited)
+            {
+                await Task.Delay(50); // let the last stderr lines arrive before judging
+                lock (_gate)
+                {
+                    if (seen == _stderr.Count)
+                    {
+                        throw new InvalidOperationException($"{Program} exited ({_task.Task.Result.ExitCode}) before printing /{pattern}/; stderr:\n{Stderr}");
+                    }
+                }
+
+                continue;
+            }
+
+            try
+            {
+                await Task.WhenAny(changed, _task.Task).WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{Program} did not print /{pattern}/ within {limit.TotalSeconds} s; stderr:\n{Stderr}");
+            }
+        }
+    }
+
+    /// <summary>nsock's -v readiness line: the port it really listens on.</summary>
+    public async Task<int> WaitForListeningPortAsync(TimeSpan? timeout = null)
+    {
+        var match = await WaitForStderrAsync(@"^listening on (.+):(\d+)$", timeout);
+        return int.Parse(match.Groups[2].Value);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultWait;
+        try
+        {
+            var result = await _task.Task.WaitAsync(limit);
+            await Task.Delay(20); // stderr delegate may trail the exit by a moment
+            return result.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Program} did not exit within {limit.TotalSeconds} s; stderr:\n{Stderr}");
+        }
+    }
+
+    public void Signal(int signal)
+    {
+        if (!HasExited)
+        {
+            _ = Kill(ProcessId, signal);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stdin.Writer.CompleteAsync();
+        if (!HasExited)
+        {
+            await _kill.CancelAsync();
+        }
+
+        try
+        {
+            await _task.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+
+        _kill.Dispose();
+    }
+
+    private async Task CollectStdoutAsync(Stream stdout, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await stdout.ReadAsync(buffer, ct)) > 0)
+        {
+            Stdout.Append(buffer.AsSpan(0, read));
+        }
+    }
+
+    private void OnStderrLine(string line)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _stderr.Add(line);
+            changed = _stderrChanged;
+            _stderrChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
