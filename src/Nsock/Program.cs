@@ -22,8 +22,7 @@ var commandName = subcommand is null ? "nsock" : "nsock " + subcommand;
 
 if (parse.Errors.Count > 0)
 {
-    var error = parse.Errors[0].Message.TrimEnd('.');
-    Stderr.Error(subcommand ?? "usage", char.ToLowerInvariant(error[0]) + error[1..]);
+    Stderr.Error(subcommand ?? "usage", UsageErrors.MostTelling(parse));
     Stderr.WriteLine($"see '{commandName} --help'");
     return ExitCodes.Usage;
 }
@@ -33,6 +32,7 @@ try
     var config = new InvocationConfiguration
     {
         EnableDefaultExceptionHandler = false,
+        Output = HelpOutput.Create(), // not Console.Out: that would hold a copy of fd 1 open
         ProcessTerminationTimeout = null, // SignalHandling owns SIGINT/SIGTERM
     };
     return await parse.InvokeAsync(config, signals.Token);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Parsing;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
@@ -21,13 +22,13 @@ internal static class CommonOptions
     public static readonly Option<bool> RecvOnly = new("--recv-only") { Description = "Only receive; never read stdin nor half-close" };
     public static readonly Option<bool> Crlf = new("--crlf") { Description = "Turn LF into CRLF in what nsock sends (never in what it receives)" };
     public static readonly Option<bool> Hex = new("--hex") { Description = "Hex dump of the traffic, both ways, on stderr" };
-    public static readonly Option<int> BufferSize = new("--buffer-size") { Description = "Relay buffer size in BYTES", DefaultValueFactory = _ => RelayOptions.DefaultBufferSize, HelpName = "BYTES" };
+    public static readonly Option<int?> BufferSize = Whole("--buffer-size", "BYTES", "Relay buffer size in BYTES (default 65536)", 1, 16 * 1024 * 1024);
     public static readonly Option<bool> NoColor = new("--no-color") { Description = "No colour on stderr (also: NO_COLOR set)" };
 
     // Server side: listen, and later unix -l.
     public static readonly Option<bool> KeepOpen = new("--keep-open", "-k") { Description = "Serve client after client, concurrently, instead of exiting after the first" };
-    public static readonly Option<int?> MaxConns = new("--max-conns") { Description = "With -k: at most N clients at once; more are closed at once", HelpName = "N" };
-    public static readonly Option<int> Backlog = new("--backlog") { Description = "Listen backlog", DefaultValueFactory = _ => 128, HelpName = "N" };
+    public static readonly Option<int?> MaxConns = Whole("--max-conns", "N", "With -k: at most N clients at once; more are closed at once", 1, int.MaxValue);
+    public static readonly Option<int?> Backlog = Whole("--backlog", "N", "Listen backlog (default 128)", 0, 65535);
     public static readonly Option<bool> Echo = new("--echo") { Description = "Send back what each client sends (and copy it to stdout); stdin is not read" };
     public static readonly Option<bool> Stamp = new("--stamp") { Description = "With --echo: prefix every echoed chunk with [ctime] " };
 
@@ -47,7 +48,7 @@ internal static class CommonOptions
             {
                 if (token.Value.StartsWith('-'))
                 {
-                    result.AddError($"unknown option '{token.Value}'");
+                    UsageErrors.Add(result, $"unknown option '{token.Value}'");
                 }
             }
         });
@@ -68,12 +69,7 @@ internal static class CommonOptions
 
     public static RelayOptions Relay(ParseResult parse)
     {
-        var bufferSize = parse.GetValue(BufferSize);
-        if (bufferSize is < 1 or > 16 * 1024 * 1024)
-        {
-            throw NsockException.Usage("--buffer-size", "expected 1 to 16777216 bytes");
-        }
-
+        var bufferSize = parse.GetValue(BufferSize) ?? RelayOptions.DefaultBufferSize;
         return new RelayOptions(bufferSize, parse.GetValue(Crlf), parse.GetValue(Hex), ToTimeSpan(parse.GetValue(IdleTimeout)));
     }
 
@@ -110,16 +106,37 @@ internal static class CommonOptions
 
     public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
-    private static Option<double?> Seconds(string name, string alias, string description)
+    private static Option<int?> Whole(string name, string helpName, string description, int min, int max) => new(name)
     {
-        var option = new Option<double?>(name, alias) { Description = description, HelpName = "SECONDS" };
-        option.Validators.Add(result =>
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } value && (value <= 0 || double.IsNaN(value) || value > int.MaxValue / 1000))
+            var text = result.Tokens.Single().Value;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             {
-                result.AddError($"{name} must be a positive number of seconds");
+                return value;
             }
-        });
-        return option;
-    }
+
+            UsageErrors.Add(result, $"{name} takes a whole number from {min} to {max}, not '{text}'");
+            return null;
+        },
+    };
+
+    private static Option<double?> Seconds(string name, string alias, string description) => new(name, alias)
+    {
+        Description = description,
+        HelpName = "SECONDS",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= int.MaxValue / 1000)
+            {
+                return value;
+            }
+
+            UsageErrors.Add(result, $"{name} takes a positive number of seconds, not '{text}'");
+            return null;
+        },
+    };
 }

@@ -20,6 +20,14 @@ internal static class ConnectCommand
             CommonOptions.Hex, CommonOptions.BufferSize, CommonOptions.NoColor, CommonOptions.Source,
             CommonOptions.Interactive,
         };
+        command.Validators.Add(result =>
+        {
+            // "connect ::1:5000" or "connect host:80": one glued argument where two belong.
+            if (result.GetResult(Port) is null && result.GetResult(Host)?.Tokens is [var glued] && glued.Value.Contains(':'))
+            {
+                UsageErrors.Add(result, $"'{glued.Value}': give HOST and PORT as two arguments");
+            }
+        });
         command.SetAction(RunAsync);
         return command;
     }

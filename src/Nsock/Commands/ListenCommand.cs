@@ -38,13 +38,8 @@ internal static class ListenCommand
         }
 
         var port = PortNumber.Parse(words[^1], allowZero: true);
-        var backlog = parse.GetValue(CommonOptions.Backlog);
+        var backlog = parse.GetValue(CommonOptions.Backlog) ?? 128;
         var maxConns = parse.GetValue(CommonOptions.MaxConns);
-        if (backlog < 0 || maxConns is < 1)
-        {
-            throw NsockException.Usage(backlog < 0 ? "--backlog" : "--max-conns", "expected a positive number");
-        }
-
         var relay = CommonOptions.Relay(parse);
         var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
         using var listener = await TcpListenerSocket.ListenAsync(new TcpListenAddress(host, port, CommonOptions.Family(parse), backlog), ct).ConfigureAwait(false);
@@ -66,11 +61,11 @@ internal static class ListenCommand
         // Ends when stdout goes away (nobody reads what clients send any more) or on a signal.
         using var server = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stdinShared = ends.ShareStdinAsync(server.Token);
-        var loop = new AcceptLoop(listener, maxConns, async (client, token) =>
+        var loop = new AcceptLoop(listener, maxConns, async (client, slot, token) =>
         {
             var peer = EndpointText.Format(client.RemoteEndPoint);
             Log.Info($"connection from {peer}");
-            if (!await Session.RunSharedAsync(client, peer, relay, ends, token).ConfigureAwait(false))
+            if (!await Session.RunSharedAsync(client, slot, peer, relay, ends, token).ConfigureAwait(false))
             {
                 await server.CancelAsync().ConfigureAwait(false);
             }

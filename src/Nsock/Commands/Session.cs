@@ -22,10 +22,17 @@ internal static class Session
     }
 
     /// <summary>One of many -k clients: its end is only logged. Returns false when stdout has gone.</summary>
-    public static async Task<bool> RunSharedAsync(Socket socket, string peer, RelayOptions options, StdioEnds ends, CancellationToken ct)
+    /// <param name="slot">The client's place under --max-conns, given back before the close is reported.</param>
+    public static async Task<bool> RunSharedAsync(Socket socket, IDisposable slot, string peer, RelayOptions options, StdioEnds ends, CancellationToken ct)
     {
-        using var stdinShare = ends.SubscribeToStdin();
-        var result = await new StreamRelay(socket, options, peer, sender => ends.ForSharedSession(sender, stdinShare)).RunAsync(ct).ConfigureAwait(false);
+        RelayResult result;
+        using (var stdinShare = ends.SubscribeToStdin())
+        {
+            result = await new StreamRelay(socket, options, peer, sender => ends.ForSharedSession(sender, stdinShare)).RunAsync(ct).ConfigureAwait(false);
+        }
+
+        socket.Dispose();
+        slot.Dispose();
         Report(peer, result);
         if (result.Outcome == RelayOutcome.IdleTimeout)
         {

@@ -6,12 +6,15 @@ namespace Nsock.Endpoints;
 /// <summary>
 /// -k: accepts clients until cancelled and serves each concurrently with <c>serve</c>. Beyond
 /// --max-conns a client is accepted and closed at once, so it learns it was turned away
-/// instead of waiting in the backlog. One client's failure never ends the server.
+/// instead of waiting in the backlog. One client's failure never ends the server. Each client
+/// holds a slot; <c>serve</c> may give it back early (before it reports the client closed), so
+/// whoever saw that report can connect again at once.
 /// </summary>
-internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, CancellationToken, Task> serve)
+internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, IDisposable, CancellationToken, Task> serve)
 {
     private readonly HashSet<Task> _clients = [];
     private readonly Lock _gate = new();
+    private int _active;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -30,7 +33,7 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, Ca
                     continue;
                 }
 
-                if (maxConns is { } max && ActiveCount >= max)
+                if (maxConns is { } max && Volatile.Read(ref _active) >= max)
                 {
                     Log.Warn(EndpointText.Format(client.RemoteEndPoint), $"closed at once: --max-conns {max} reached");
                     client.Dispose();
@@ -49,17 +52,6 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, Ca
             }
 
             await Task.WhenAll(remaining).ConfigureAwait(false);
-        }
-    }
-
-    private int ActiveCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _clients.Count;
-            }
         }
     }
 
@@ -85,12 +77,14 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, Ca
 
     private async Task ServeOneAsync(Socket client, CancellationToken ct)
     {
+        var slot = new Slot(this);
         await Task.Yield(); // the accept loop goes on while this client is served
+        using (slot)
         using (client)
         {
             try
             {
-                await serve(client, ct).ConfigureAwait(false);
+                await serve(client, slot, ct).ConfigureAwait(false);
             }
             catch (NsockException e)
             {
@@ -110,4 +104,23 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, Ca
     private static bool IsTransient(SocketError error) => error is SocketError.ConnectionAborted
         or SocketError.ConnectionReset or SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable
         or SocketError.Interrupted or SocketError.TryAgain;
+
+    private sealed class Slot : IDisposable
+    {
+        private AcceptLoop? _owner;
+
+        public Slot(AcceptLoop owner)
+        {
+            _owner = owner;
+            Interlocked.Increment(ref owner._active);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _owner, null) is { } owner)
+            {
+                Interlocked.Decrement(ref owner._active);
+            }
+        }
+    }
 }

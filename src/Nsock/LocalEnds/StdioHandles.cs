@@ -36,7 +36,9 @@ internal static partial class StdioHandles
     /// <summary>
     /// Closes our stdout for good, so the reader of a pipe sees EOF now, while the session may
     /// go on sending. fd 1 is pointed at /dev/null rather than closed, so no socket opened later
-    /// can take the number 1 and receive stray writes.
+    /// can take the number 1 and receive stray writes. The .NET runtime keeps private duplicates
+    /// of fds 0-2 from startup; on Linux those copies of our stdout are pointed at /dev/null too,
+    /// unless stderr is the same pipe (2&gt;&amp;1), which keeps it open whatever we do.
     /// </summary>
     public static void ReleaseStdout()
     {
@@ -46,7 +48,33 @@ internal static partial class StdioHandles
         }
 
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Write);
-        _ = Dup2((int)devNull.DangerousGetHandle(), 1);
+        var nullFd = (int)devNull.DangerousGetHandle();
+        var stdout = FdTarget(1);
+        if (OperatingSystem.IsLinux() && stdout is not null && stdout != FdTarget(2))
+        {
+            foreach (var fd in Directory.EnumerateFiles("/proc/self/fd").Select(Path.GetFileName))
+            {
+                if (int.TryParse(fd, out var number) && number > 2 && number != nullFd && FdTarget(number) == stdout)
+                {
+                    _ = Dup2(nullFd, number);
+                }
+            }
+        }
+
+        _ = Dup2(nullFd, 1);
+    }
+
+    // What a descriptor refers to, e.g. "pipe:[4711]" (Linux); null where that cannot be told.
+    private static string? FdTarget(int fd)
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? new FileInfo($"/proc/self/fd/{fd}").LinkTarget : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static Stream? OpenUnixFd(int fd, PipeDirection direction, FileAccess access)
