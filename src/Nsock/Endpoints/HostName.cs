@@ -15,7 +15,8 @@ internal static class HostName
         var bracketed = host.Length > 2 && host[0] == '[' && host[^1] == ']';
         var inner = bracketed ? host[1..^1] : host;
 
-        if (IPAddress.TryParse(inner, out var address) && (inner.Contains(':') || IsDottedQuad(inner)))
+        // TryParse also takes "[::1]:80" (with a port): brackets only count around the whole host.
+        if (!inner.Contains('[') && IPAddress.TryParse(inner, out var address) && (inner.Contains(':') || IsDottedQuad(inner)))
         {
             if (bracketed && address.AddressFamily != AddressFamily.InterNetworkV6)
             {

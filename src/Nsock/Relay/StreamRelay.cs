@@ -145,7 +145,7 @@ internal sealed class StreamRelay
                 _hex?.Received(buffer.AsSpan(0, received));
                 if (_end.Sink is { } sink)
                 {
-                    await WriteToSinkAsync(sink.WriteAsync(buffer.AsMemory(0, received), ct)).ConfigureAwait(false);
+                    await WriteToSinkAsync(sink, buffer.AsMemory(0, received), ct).ConfigureAwait(false);
                 }
             }
             finally
@@ -156,7 +156,7 @@ internal sealed class StreamRelay
 
         if (_end.Sink is { } done)
         {
-            await WriteToSinkAsync(done.CompleteAsync(ct)).ConfigureAwait(false);
+            await WriteToSinkAsync(done, ReadOnlyMemory<byte>.Empty, ct, complete: true).ConfigureAwait(false);
         }
 
         if (_end.SocketEndEndsSession)
@@ -165,11 +165,12 @@ internal sealed class StreamRelay
         }
     }
 
-    private async ValueTask WriteToSinkAsync(ValueTask write)
+    /// <summary>Writes a chunk, or with <paramref name="complete"/> completes the sink (socket EOF).</summary>
+    private async ValueTask WriteToSinkAsync(IRelaySink sink, ReadOnlyMemory<byte> chunk, CancellationToken ct, bool complete = false)
     {
         try
         {
-            await write.ConfigureAwait(false);
+            await (complete ? sink.CompleteAsync(ct) : sink.WriteAsync(chunk, ct)).ConfigureAwait(false);
         }
         catch (SinkClosedException)
         {
