@@ -76,7 +76,7 @@ public sealed class HalfCloseTests
         await nsock.Stdout.WaitForTextAsync("ping", RunningProcess.DefaultWait);
 
         // The delay is the subject of the test: a late reply after the peer's FIN still arrives.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.False(nsock.HasExited);
         await nsock.WriteStdinAsync("pong");
         await nsock.CloseStdinAsync();
@@ -93,7 +93,7 @@ public sealed class HalfCloseTests
         using var peer = await Loopback.AcceptAsync(listener);
 
         peer.Shutdown(SocketShutdown.Send);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.False(nsock.HasExited);
         await nsock.WriteStdinAsync("late");
         await nsock.CloseStdinAsync();
@@ -123,7 +123,7 @@ public sealed class HalfCloseTests
         await Loopback.SendAllAsync(peer, "bye"u8.ToArray());
         peer.Shutdown(SocketShutdown.Send);
 
-        await sawEof.Task.WaitAsync(RunningProcess.DefaultWait);
+        await sawEof.Task.WaitAsync(RunningProcess.DefaultWait, TestContext.Current.CancellationToken);
         Assert.False(nsock.HasExited);
         await nsock.CloseStdinAsync();
         Assert.Equal(0, await nsock.WaitForExitAsync());
