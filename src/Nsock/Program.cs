@@ -8,6 +8,8 @@ var root = new RootCommand("nsock: a netcat for every socket family; bytes betwe
 {
     ConnectCommand.Create(),
     ListenCommand.Create(),
+    UdpSendCommand.Create(),
+    UdpRecvCommand.Create(),
 };
 
 var parse = root.Parse(args);

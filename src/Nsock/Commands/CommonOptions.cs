@@ -22,7 +22,7 @@ internal static class CommonOptions
     public static readonly Option<bool> RecvOnly = new("--recv-only") { Description = "Only receive; never read stdin nor half-close" };
     public static readonly Option<bool> Crlf = new("--crlf") { Description = "Turn LF into CRLF in what nsock sends (never in what it receives)" };
     public static readonly Option<bool> Hex = new("--hex") { Description = "Hex dump of the traffic, both ways, on stderr" };
-    public static readonly Option<int?> BufferSize = Whole("--buffer-size", "BYTES", "Relay buffer size in BYTES (default 65536)", 1, 16 * 1024 * 1024);
+    public static readonly Option<int?> BufferSize = Whole("--buffer-size", "BYTES", "Bytes per read and send (default 65536; UDP: the largest datagram, default and at most 65507)", 1, 16 * 1024 * 1024);
     public static readonly Option<bool> NoColor = new("--no-color") { Description = "No colour on stderr (also: NO_COLOR set)" };
 
     // Server side: listen, and later unix -l.
@@ -55,6 +55,34 @@ internal static class CommonOptions
         return argument;
     }
 
+    // Datagram side: udp-send, udp-recv (and later unix --dgram).
+    public static readonly Option<int?> Count = Whole("--count", "N", "Exit 0 after N datagrams (udp-send: N replies)", 1, int.MaxValue, "-c");
+    public static readonly Option<DatagramFormat> Format = new("--format")
+    {
+        Description = "How received datagrams are printed: raw (payload only), line, hex, json",
+        DefaultValueFactory = _ => DatagramFormat.Raw,
+        HelpName = "raw|line|hex|json",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (Enum.TryParse<DatagramFormat>(text, ignoreCase: true, out var format) && !char.IsDigit(text[0]))
+            {
+                return format;
+            }
+
+            UsageErrors.Add(result, $"--format takes raw, line, hex or json, not '{text}'");
+            return DatagramFormat.Raw;
+        },
+    };
+
+    public static readonly Option<string?> Group = new("--group") { Description = "Join this multicast group (IPv4 or IPv6)", HelpName = "ADDR" };
+    public static readonly Option<string?> Interface = new("--interface") { Description = "Multicast interface, by name (lo) or address", HelpName = "NAME|ADDR" };
+    public static readonly Option<bool> Lines = new("--lines") { Description = "Each stdin line (with its LF) is one datagram" };
+    public static readonly Option<double?> Wait = Seconds("--wait", null, "After sending, print replies for SECONDS (or until -c N)");
+    public static readonly Option<bool> Broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address (SO_BROADCAST)" };
+    public static readonly Option<int?> Ttl = Whole("--ttl", "N", "IP time to live (multicast: hop limit) of sent datagrams", 1, 255);
+    public static readonly Option<bool> Reply = new("--reply") { Description = "Send stdin, a datagram per read, to the latest sender" };
+
     public static IpFamily Family(ParseResult parse)
     {
         var v4 = parse.GetValue(Ipv4);
@@ -67,9 +95,10 @@ internal static class CommonOptions
         return v4 ? IpFamily.V4 : v6 ? IpFamily.V6 : IpFamily.Any;
     }
 
-    public static RelayOptions Relay(ParseResult parse)
+    /// <param name="defaultBufferSize">Streams read 64 KiB at a time; datagram sends stop at the largest UDP payload.</param>
+    public static RelayOptions Relay(ParseResult parse, int defaultBufferSize = RelayOptions.DefaultBufferSize)
     {
-        var bufferSize = parse.GetValue(BufferSize) ?? RelayOptions.DefaultBufferSize;
+        var bufferSize = parse.GetValue(BufferSize) ?? defaultBufferSize;
         return new RelayOptions(bufferSize, parse.GetValue(Crlf), parse.GetValue(Hex), ToTimeSpan(parse.GetValue(IdleTimeout)));
     }
 
@@ -106,7 +135,7 @@ internal static class CommonOptions
 
     public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
-    private static Option<int?> Whole(string name, string helpName, string description, int min, int max) => new(name)
+    private static Option<int?> Whole(string name, string helpName, string description, int min, int max, string? alias = null) => new(name, alias is null ? [] : [alias])
     {
         Description = description,
         HelpName = helpName,
@@ -123,7 +152,7 @@ internal static class CommonOptions
         },
     };
 
-    private static Option<double?> Seconds(string name, string alias, string description) => new(name, alias)
+    private static Option<double?> Seconds(string name, string? alias, string description) => new(name, alias is null ? [] : [alias])
     {
         Description = description,
         HelpName = "SECONDS",

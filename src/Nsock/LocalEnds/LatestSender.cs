@@ -1,0 +1,28 @@
+using System.Net;
+using Nsock.Relay;
+
+namespace Nsock.LocalEnds;
+
+/// <summary>
+/// udp-recv --reply: remembers who sent the latest datagram, so stdin can go to them. Passes
+/// every datagram on unchanged.
+/// </summary>
+internal sealed class LatestSender(IDatagramSink next) : IDatagramSink
+{
+    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile EndPoint? _latest;
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct)
+    {
+        _latest = from;
+        _first.TrySetResult();
+        return next.WriteAsync(datagram, from, ct);
+    }
+
+    /// <summary>The latest sender; waits for the first one.</summary>
+    public async ValueTask<EndPoint?> GetAsync(CancellationToken ct)
+    {
+        await _first.Task.WaitAsync(ct).ConfigureAwait(false);
+        return _latest;
+    }
+}
