@@ -1,8 +1,17 @@
 using System.CommandLine;
+using System.Net;
 using Nsock.LocalEnds;
 using Nsock.Relay;
+using Nsock.Terminal;
 
 namespace Nsock.Commands;
+
+/// <summary>
+/// What a datagram client sends and how long it listens: the TEXT datagrams (or stdin when there
+/// are none), to <paramref name="To"/> (null: the connected peer), then replies for
+/// <paramref name="Wait"/> or until <paramref name="Replies"/> have come.
+/// </summary>
+internal sealed record DatagramSend(byte[][] Texts, Func<IRelaySource> Stdin, EndPoint? To, TimeSpan? Wait, int? Replies);
 
 /// <summary>What udp-send and udp-recv share: payload limits, stdout printing, idle ends.</summary>
 internal static class Datagrams
@@ -59,5 +68,80 @@ internal static class Datagrams
             await session.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running, quiet).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A datagram client (udp-send, unix --dgram): sends, then waits for replies as asked.
+    /// Replies are heard from the start, so none is missed while sending, and a refused datagram
+    /// (ICMP port unreachable, no listener on a unix path) ends it at once.
+    /// </summary>
+    public static async Task SendThenWaitAsync(DatagramRelay relay, DatagramSend send, IDatagramSink printer, string name, CancellationToken ct)
+    {
+        using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var hearing = relay.ReceiveAllAsync(printer, send.Replies, listening.Token);
+        var sending = send.Texts.Length > 0
+            ? SendEachAsync(relay, send.Texts, send.To, ct)
+            : relay.SendAllAsync(send.Stdin(), _ => ValueTask.FromResult(send.To), ct);
+
+        if (await Task.WhenAny(sending, hearing).ConfigureAwait(false) == hearing && !hearing.IsCompletedSuccessfully)
+        {
+            await hearing.ConfigureAwait(false);
+        }
+
+        await sending.ConfigureAwait(false);
+        Log.Info($"sent {relay.DatagramsSent} datagrams to {name}");
+        if (send.Wait is null && send.Replies is null)
+        {
+            await StopAsync(listening, hearing).ConfigureAwait(false);
+            return;
+        }
+
+        if (send.Wait is { } limit && await Task.WhenAny(hearing, Task.Delay(limit, ct)).ConfigureAwait(false) != hearing)
+        {
+            await StopAsync(listening, hearing).ConfigureAwait(false);
+            Log.Info($"received {relay.DatagramsReceived} replies in {limit.TotalSeconds:0.###} s");
+            if (send.Replies is { } wanted)
+            {
+                throw new NsockException(ExitCodes.Timeout, name, $"{relay.DatagramsReceived} of {wanted} replies within {limit.TotalSeconds:0.###} s");
+            }
+
+            return;
+        }
+
+        await hearing.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A datagram server (udp-recv, unix -l --dgram): every datagram into <paramref name="senders"/>
+    /// until <paramref name="count"/>; with <paramref name="replyFrom"/>, stdin goes to the latest
+    /// sender meanwhile, and its EOF ends only the replies.
+    /// </summary>
+    public static async Task ServeAsync(DatagramRelay relay, LatestSender senders, int? count, IRelaySource? replyFrom, CancellationToken ct)
+    {
+        var receiving = relay.ReceiveAllAsync(senders, count, ct);
+        if (replyFrom is not null)
+        {
+            var replying = relay.SendAllAsync(replyFrom, senders.GetAsync, ct);
+            if (await Task.WhenAny(receiving, replying).ConfigureAwait(false) == replying)
+            {
+                await replying.ConfigureAwait(false);
+            }
+        }
+
+        await receiving.ConfigureAwait(false);
+    }
+
+    private static async Task SendEachAsync(DatagramRelay relay, byte[][] datagrams, EndPoint? to, CancellationToken ct)
+    {
+        foreach (var datagram in datagrams)
+        {
+            await relay.SendAsync(datagram, to, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource listening, Task hearing)
+    {
+        await listening.CancelAsync().ConfigureAwait(false);
+        await hearing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
     }
 }

@@ -60,25 +60,7 @@ internal static class UdpRecvCommand
         var senders = new LatestSender(echo ? new DatagramEcho(relay, printer, stamp) : printer);
         var count = parse.GetValue(CommonOptions.Count);
 
-        async Task ServeAsync(CancellationToken token)
-        {
-            var receiving = relay.ReceiveAllAsync(senders, count, token);
-            if (!reply)
-            {
-                await receiving.ConfigureAwait(false);
-                return;
-            }
-
-            // --reply: stdin, a datagram per read, to whoever spoke last; stdin EOF stops only that.
-            var replying = relay.SendAllAsync(Datagrams.Stdin(lines: false, relayOptions.BufferSize), senders.GetAsync, token);
-            if (await Task.WhenAny(receiving, replying).ConfigureAwait(false) == replying)
-            {
-                await replying.ConfigureAwait(false);
-            }
-
-            await receiving.ConfigureAwait(false);
-        }
-
-        return await Datagrams.RunAsync(ServeAsync, relay, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.IdleTimeout)), name, ct).ConfigureAwait(false);
+        var replyFrom = reply ? Datagrams.Stdin(lines: false, relayOptions.BufferSize) : null;
+        return await Datagrams.RunAsync(token => Datagrams.ServeAsync(relay, senders, count, replyFrom, token), relay, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.IdleTimeout)), name, ct).ConfigureAwait(false);
     }
 }

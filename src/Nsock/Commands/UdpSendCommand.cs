@@ -39,8 +39,6 @@ internal static class UdpSendCommand
             throw NsockException.Usage($"TEXT of {tooLong.Length} bytes", $"a datagram holds at most {relayOptions.BufferSize} bytes");
         }
 
-        var wait = CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Wait));
-        var replies = parse.GetValue(CommonOptions.Count);
         var target = new UdpSendTarget(
             host, port, CommonOptions.Family(parse),
             parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null,
@@ -50,57 +48,12 @@ internal static class UdpSendCommand
         using var socket = sender.Socket;
         var name = EndpointText.Format(sender.Target);
         var relay = new Relay.DatagramRelay(socket, relayOptions, name);
-        var printer = Datagrams.Printer(parse);
-        var to = sender.Connected ? null : sender.Target;
-
-        async Task SendThenWaitAsync(CancellationToken token)
-        {
-            // Replies are heard from the start, so none is missed while sending.
-            using var listening = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var hearing = relay.ReceiveAllAsync(printer, replies, listening.Token);
-            var sending = datagrams.Length > 0
-                ? SendEachAsync(relay, datagrams, to, token)
-                : relay.SendAllAsync(Datagrams.Stdin(parse.GetValue(CommonOptions.Lines), relayOptions.BufferSize), _ => ValueTask.FromResult<System.Net.EndPoint?>(to), token);
-
-            // A refused datagram (ICMP port unreachable) surfaces on the receive side: stop at once.
-            if (await Task.WhenAny(sending, hearing).ConfigureAwait(false) == hearing && !hearing.IsCompletedSuccessfully)
-            {
-                await hearing.ConfigureAwait(false);
-            }
-
-            await sending.ConfigureAwait(false);
-            Log.Info($"sent {relay.DatagramsSent} datagrams to {name}");
-            if (wait is null && replies is null)
-            {
-                await listening.CancelAsync().ConfigureAwait(false);
-                await hearing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-                return;
-            }
-
-            if (wait is { } limit && await Task.WhenAny(hearing, Task.Delay(limit, token)).ConfigureAwait(false) != hearing)
-            {
-                await listening.CancelAsync().ConfigureAwait(false);
-                await hearing.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-                Log.Info($"received {relay.DatagramsReceived} replies in {limit.TotalSeconds:0.###} s");
-                if (replies is { } wanted)
-                {
-                    throw new NsockException(ExitCodes.Timeout, name, $"{relay.DatagramsReceived} of {wanted} replies within {limit.TotalSeconds:0.###} s");
-                }
-
-                return;
-            }
-
-            await hearing.ConfigureAwait(false);
-        }
-
-        return await Datagrams.RunAsync(SendThenWaitAsync, relay, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.IdleTimeout)), name, ct).ConfigureAwait(false);
-    }
-
-    private static async Task SendEachAsync(Relay.DatagramRelay relay, byte[][] datagrams, System.Net.EndPoint? to, CancellationToken ct)
-    {
-        foreach (var datagram in datagrams)
-        {
-            await relay.SendAsync(datagram, to, ct).ConfigureAwait(false);
-        }
+        var send = new DatagramSend(
+            datagrams,
+            () => Datagrams.Stdin(parse.GetValue(CommonOptions.Lines), relayOptions.BufferSize),
+            sender.Connected ? null : sender.Target,
+            CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Wait)),
+            parse.GetValue(CommonOptions.Count));
+        return await Datagrams.RunAsync(token => Datagrams.SendThenWaitAsync(relay, send, Datagrams.Printer(parse), name, token), relay, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.IdleTimeout)), name, ct).ConfigureAwait(false);
     }
 }
