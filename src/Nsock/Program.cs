@@ -10,9 +10,11 @@ var root = new RootCommand("nsock: a netcat for every socket family; bytes betwe
     ListenCommand.Create(),
     UdpSendCommand.Create(),
     UdpRecvCommand.Create(),
+    UnixCommand.Create(),
 };
 
-var parse = root.Parse(args);
+// No response files: "@name" is a unix abstract socket name, not a file of arguments.
+var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (args.Contains("--no-color"))
 {
     Colour.Enabled = false;

@@ -83,6 +83,34 @@ internal static class CommonOptions
     public static readonly Option<int?> Ttl = Whole("--ttl", "N", "IP time to live (multicast: hop limit) of sent datagrams", 1, 255);
     public static readonly Option<bool> Reply = new("--reply") { Description = "Send stdin, a datagram per read, to the latest sender" };
 
+    // Unix sockets.
+    public static readonly Option<bool> Listen = new("--listen", "-l") { Description = "Be the server: bind PATH and serve" };
+    public static readonly Option<bool> Dgram = new("--dgram", "-u") { Description = "SOCK_DGRAM instead of SOCK_STREAM" };
+    public static readonly Option<string?> UnixSource = new("--source", "-s") { Description = "--dgram client: bind this PATH (or @name) as our own address; default: a fresh @name", HelpName = "PATH" };
+    public static readonly Option<UnixFileMode?> Mode = new("--mode")
+    {
+        Description = "Permissions of the socket file created, in octal (e.g. 600); default: umask",
+        HelpName = "OCTAL",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            try
+            {
+                var mode = Convert.ToInt32(text, 8);
+                if (text.Length is > 0 and <= 4 && mode is >= 0 and <= 0x1FF)
+                {
+                    return (UnixFileMode)mode;
+                }
+            }
+            catch (FormatException)
+            {
+            }
+
+            UsageErrors.Add(result, $"--mode takes octal permissions such as 600 or 0660, not '{text}'");
+            return null;
+        },
+    };
+
     public static IpFamily Family(ParseResult parse)
     {
         var v4 = parse.GetValue(Ipv4);

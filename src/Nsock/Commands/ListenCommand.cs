@@ -39,55 +39,11 @@ internal static class ListenCommand
 
         var port = PortNumber.Parse(words[^1], allowZero: true);
         var backlog = parse.GetValue(CommonOptions.Backlog) ?? 128;
-        var maxConns = parse.GetValue(CommonOptions.MaxConns);
+
         var relay = CommonOptions.Relay(parse);
         var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
         using var listener = await TcpListenerSocket.ListenAsync(new TcpListenAddress(host, port, CommonOptions.Family(parse), backlog), ct).ConfigureAwait(false);
 
-        if (!parse.GetValue(CommonOptions.KeepOpen))
-        {
-            var client = await listener.AcceptAsync(ct).ConfigureAwait(false);
-            listener.Dispose(); // single connection: a second client is refused, not queued
-            var peer = EndpointText.Format(client.RemoteEndPoint);
-            Log.Info($"connection from {peer}");
-            return await Session.RunOnlyAsync(client, peer, relay, ends, ct).ConfigureAwait(false);
-        }
-
-        return await ServeManyAsync(listener, maxConns, relay, ends, ct).ConfigureAwait(false);
-    }
-
-    private static async Task<int> ServeManyAsync(System.Net.Sockets.Socket listener, int? maxConns, Relay.RelayOptions relay, StdioEnds ends, CancellationToken ct)
-    {
-        // Ends when stdout goes away (nobody reads what clients send any more) or on a signal.
-        using var server = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var stdinShared = ends.ShareStdinAsync(server.Token);
-        var loop = new AcceptLoop(listener, maxConns, async (client, slot, token) =>
-        {
-            var peer = EndpointText.Format(client.RemoteEndPoint);
-            Log.Info($"connection from {peer}");
-            if (!await Session.RunSharedAsync(client, slot, peer, relay, ends, token).ConfigureAwait(false))
-            {
-                await server.CancelAsync().ConfigureAwait(false);
-            }
-        });
-
-        try
-        {
-            await loop.RunAsync(server.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-        }
-
-        ct.ThrowIfCancellationRequested();
-        try
-        {
-            await stdinShared.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return ExitCodes.Success;
+        return await StreamServer.ServeAsync(listener, StreamServer.Options(parse, relay), ends, ct).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net;
+using Nsock.Endpoints;
 using Nsock.Relay;
+using Nsock.Terminal;
 
 namespace Nsock.LocalEnds;
 
@@ -12,6 +14,14 @@ internal sealed class DatagramEcho(DatagramRelay relay, IDatagramSink printer, b
 {
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct)
     {
+        if (EndpointText.IsUnbound(from))
+        {
+            // A unix sender without an address of its own cannot be answered; it is still printed.
+            Log.Warn("(unbound)", "sender has no address to echo to");
+            await printer.WriteAsync(datagram, from, ct).ConfigureAwait(false);
+            return;
+        }
+
         var scratch = ArrayPool<byte>.Shared.Rent(CtimeStamp.MaxLength + datagram.Length);
         try
         {

@@ -1,11 +1,12 @@
 using System.Net;
+using Nsock.Endpoints;
 using Nsock.Relay;
 
 namespace Nsock.LocalEnds;
 
 /// <summary>
-/// udp-recv --reply: remembers who sent the latest datagram, so stdin can go to them. Passes
-/// every datagram on unchanged.
+/// --reply: remembers who sent the latest datagram, so stdin can go to them (unbound unix
+/// senders cannot be answered and are skipped). Passes every datagram on unchanged.
 /// </summary>
 internal sealed class LatestSender(IDatagramSink next) : IDatagramSink
 {
@@ -14,8 +15,12 @@ internal sealed class LatestSender(IDatagramSink next) : IDatagramSink
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct)
     {
-        _latest = from;
-        _first.TrySetResult();
+        if (!EndpointText.IsUnbound(from))
+        {
+            _latest = from;
+            _first.TrySetResult();
+        }
+
         return next.WriteAsync(datagram, from, ct);
     }
 

@@ -155,7 +155,7 @@ internal sealed class DatagramRelay
     {
         var what = to is null ? _name : EndpointText.Format(to);
         return e.SocketErrorCode == SocketError.ConnectionRefused
-            ? new NsockException(ExitCodes.Network, what, "connection refused (port unreachable)", e)
+            ? new NsockException(ExitCodes.Network, what, _socket.AddressFamily == AddressFamily.Unix ? "connection refused (nobody listening)" : "connection refused (port unreachable)", e)
             : SocketFailure.From(e, what);
     }
 

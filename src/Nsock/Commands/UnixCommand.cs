@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Nsock.Endpoints;
+using Nsock.LocalEnds;
+
+namespace Nsock.Commands;
+
+/// <summary>
+/// <c>nsock unix PATH</c>: a unix domain socket client, or server with -l; stream by default,
+/// datagram with -u. PATH may be @name (Linux abstract namespace).
+/// </summary>
+internal static class UnixCommand
+{
+    private static readonly Argument<string> Path = new Argument<string>("PATH") { Description = "Socket file path, or @name for the Linux abstract namespace" }.RejectingOptions();
+
+    public static Command Create()
+    {
+        var command = new Command("unix", "Unix domain sockets, stream or datagram: connect to PATH, or serve it with -l")
+        {
+            Path,
+            CommonOptions.Listen, CommonOptions.Dgram, CommonOptions.Verbose, CommonOptions.KeepOpen, CommonOptions.MaxConns,
+            CommonOptions.Backlog, CommonOptions.Echo, CommonOptions.Stamp, CommonOptions.SendOnly, CommonOptions.RecvOnly,
+            CommonOptions.IdleTimeout, CommonOptions.Crlf, CommonOptions.Hex, CommonOptions.BufferSize, CommonOptions.NoColor,
+            CommonOptions.Interactive, CommonOptions.UnixSource, CommonOptions.Mode, CommonOptions.Reply, CommonOptions.Count,
+            CommonOptions.Format, CommonOptions.Wait,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
+    {
+        var path = UnixPath.Parse(parse.GetValue(Path)!);
+        var listen = parse.GetValue(CommonOptions.Listen);
+        var dgram = parse.GetValue(CommonOptions.Dgram);
+        return (listen, dgram) switch
+        {
+            (false, false) => await StreamClientAsync(parse, path, ct).ConfigureAwait(false),
+            (true, false) => await StreamServerAsync(parse, path, ct).ConfigureAwait(false),
+            (false, true) => await DatagramClientAsync(parse, path, ct).ConfigureAwait(false),
+            (true, true) => await DatagramServerAsync(parse, path, ct).ConfigureAwait(false),
+        };
+    }
+
+    private static async Task<int> StreamClientAsync(ParseResult parse, UnixPath path, CancellationToken ct)
+    {
+        var relay = CommonOptions.Relay(parse);
+        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        var socket = await UnixSockets.ConnectAsync(path, SocketType.Stream, ct).ConfigureAwait(false);
+        return await Session.RunOnlyAsync(socket, path.Text, relay, ends, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<int> StreamServerAsync(ParseResult parse, UnixPath path, CancellationToken ct)
+    {
+        var relay = CommonOptions.Relay(parse);
+        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        using var server = await UnixSockets.BindAsync(path, SocketType.Stream, parse.GetValue(CommonOptions.Backlog) ?? 128, parse.GetValue(CommonOptions.Mode), ct).ConfigureAwait(false);
+        return await StreamServer.ServeAsync(server.Socket, StreamServer.Options(parse, relay), ends, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<int> DatagramClientAsync(ParseResult parse, UnixPath path, CancellationToken ct)
+    {
+        var relay = Datagrams.Relay(parse);
+        var source = parse.GetValue(CommonOptions.UnixSource) is { } text ? UnixPath.Parse(text) : null;
+        using var own = await UnixSockets.BindClientAsync(source, ct).ConfigureAwait(false);
+        try
+        {
+            await own.Socket.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw UnixSockets.ConnectFailure(path, e);
+        }
+
+        var datagrams = new Relay.DatagramRelay(own.Socket, relay, path.Text);
+        var send = new DatagramSend([], () => Datagrams.Stdin(lines: false, relay.BufferSize), null, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Wait)), parse.GetValue(CommonOptions.Count));
+        return await Datagrams.RunAsync(token => Datagrams.SendThenWaitAsync(datagrams, send, Datagrams.Printer(parse), path.Text, token), datagrams, relay.IdleTimeout, path.Text, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<int> DatagramServerAsync(ParseResult parse, UnixPath path, CancellationToken ct)
+    {
+        var echo = parse.GetValue(CommonOptions.Echo);
+        var stamp = parse.GetValue(CommonOptions.Stamp);
+        var reply = parse.GetValue(CommonOptions.Reply);
+        if (stamp && !echo)
+        {
+            throw NsockException.Usage("--stamp", "only makes sense with --echo");
+        }
+
+        if (echo && reply)
+        {
+            throw NsockException.Usage("--reply", "cannot be combined with --echo");
+        }
+
+        var relay = Datagrams.Relay(parse);
+        using var server = await UnixSockets.BindAsync(path, SocketType.Dgram, 0, parse.GetValue(CommonOptions.Mode), ct).ConfigureAwait(false);
+        var datagrams = new Relay.DatagramRelay(server.Socket, relay, path.Text);
+        Relay.IDatagramSink printer = Datagrams.Printer(parse);
+        var senders = new LatestSender(echo ? new DatagramEcho(datagrams, printer, stamp) : printer);
+        var replyFrom = reply ? Datagrams.Stdin(lines: false, relay.BufferSize) : null;
+        return await Datagrams.RunAsync(token => Datagrams.ServeAsync(datagrams, senders, parse.GetValue(CommonOptions.Count), replyFrom, token), datagrams, relay.IdleTimeout, path.Text, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+
+namespace Nsock.Endpoints;
+
+/// <summary>What a path is, without following a final symlink: decides whether nsock may remove it.</summary>
+internal enum FileKindValue
+{
+    Missing,
+    Socket,
+    Other,
+
+    /// <summary>Exists, but its type cannot be told on this platform: never removed.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// Reads a path's file type with statx(2) on Linux (its struct has one layout on every
+/// architecture). Elsewhere only existence is known, and nsock then removes nothing.
+/// </summary>
+internal static partial class FileKind
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;
+    private const int ModeOffset = 28;
+    private const int TypeMask = 0xF000;
+    private const int SocketType = 0xC000;
+
+    public static FileKindValue Of(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return File.Exists(path) || Directory.Exists(path) ? FileKindValue.Unknown : FileKindValue.Missing;
+        }
+
+        Span<byte> statx = stackalloc byte[256];
+        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, ref MemoryMarshal.GetReference(statx)) != 0)
+        {
+            return Marshal.GetLastPInvokeError() == 2 /* ENOENT */ ? FileKindValue.Missing : FileKindValue.Unknown;
+        }
+
+        var mode = BitConverter.ToUInt16(statx[ModeOffset..]);
+        return (mode & TypeMask) == SocketType ? FileKindValue.Socket : FileKindValue.Other;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirFd, string path, int flags, uint mask, ref byte buffer);
+}

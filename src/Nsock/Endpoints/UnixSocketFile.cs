@@ -1,0 +1,163 @@
+using System.Net.Sockets;
+using Nsock.Terminal;
+
+namespace Nsock.Endpoints;
+
+/// <summary>
+/// The socket file a unix server binds. Before binding: a stale socket (nobody answers) is
+/// replaced, a live one is refused as in use, anything that is not a socket is left alone (exit
+/// 5). Once bound, the file is removed when nsock ends by any path: dispose, process exit, signal
+/// (the signal handler's exit runs ProcessExit too). Only a socket is ever removed.
+/// </summary>
+internal sealed class UnixSocketFile : IDisposable
+{
+    private readonly string _path;
+    private int _removed;
+
+    private UnixSocketFile(string path)
+    {
+        _path = path;
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+    }
+
+    /// <summary>Makes the path free to bind, or explains (exit 5) why it is not.</summary>
+    public static async Task ClearForBindAsync(UnixPath path, SocketType type, CancellationToken ct)
+    {
+        if (path.IsAbstract)
+        {
+            return;
+        }
+
+        switch (FileKind.Of(path.Text))
+        {
+            case FileKindValue.Missing:
+                return;
+            case FileKindValue.Other:
+                throw new NsockException(ExitCodes.LocalResource, path.Text, "exists and is not a socket (left untouched)");
+            case FileKindValue.Unknown:
+                throw new NsockException(ExitCodes.LocalResource, path.Text, "exists (nsock cannot tell a socket here, so leaves it alone)");
+        }
+
+        if (await IsLiveAsync(path, type, ct).ConfigureAwait(false))
+        {
+            throw new NsockException(ExitCodes.LocalResource, path.Text, "in use by a live socket");
+        }
+
+        File.Delete(path.Text);
+        Log.Info($"replaced stale socket {path}");
+    }
+
+    /// <summary>Takes charge of the file just bound at <paramref name="path"/> (nothing for @names).</summary>
+    public static UnixSocketFile? Created(UnixPath path, UnixFileMode? mode)
+    {
+        if (path.IsAbstract)
+        {
+            return null;
+        }
+
+        var file = new UnixSocketFile(path.Text);
+        if (mode is { } wanted && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path.Text, wanted);
+        }
+
+        return file;
+    }
+
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        Remove();
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e) => Remove();
+
+    private void Remove()
+    {
+        if (Interlocked.Exchange(ref _removed, 1) == 0 && FileKind.Of(_path) == FileKindValue.Socket)
+        {
+            try
+            {
+                File.Delete(_path);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Is a socket bound at this path? On Linux the kernel's table of bound unix sockets answers
+    /// without touching the server (a probe connection would be the one client of a
+    /// single-connection server). Where the table cannot say, a connect probe decides.
+    /// </summary>
+    private static async Task<bool> IsLiveAsync(UnixPath path, SocketType type, CancellationToken ct) =>
+        BoundInKernelTable(path.Text) ?? await AnswersConnectAsync(path, type, ct).ConfigureAwait(false);
+
+    // true/false from /proc/net/unix; null when it cannot tell (no /proc, or a relative path
+    // bound elsewhere that may be this one).
+    private static bool? BoundInKernelTable(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = OperatingSystem.IsLinux() ? File.ReadAllLines("/proc/net/unix") : [];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (lines.Length == 0)
+        {
+            return null;
+        }
+
+        var full = System.IO.Path.GetFullPath(path);
+        var name = System.IO.Path.GetFileName(full);
+        bool? answer = false;
+        foreach (var line in lines.Skip(1))
+        {
+            // Num RefCount Protocol Flags Type St Inode Path (the path may contain spaces)
+            var fields = line.Split(' ', 8, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 8 || fields[7].StartsWith('@'))
+            {
+                continue;
+            }
+
+            var bound = fields[7];
+            if (bound == full)
+            {
+                return true;
+            }
+
+            if (!bound.StartsWith('/') && System.IO.Path.GetFileName(bound) == name)
+            {
+                answer = null;
+            }
+        }
+
+        return answer;
+    }
+
+    private static async Task<bool> AnswersConnectAsync(UnixPath path, SocketType type, CancellationToken ct)
+    {
+        using var probe = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ProtocolType)
+        {
+            return true; // a live socket of the other type (stream vs datagram)
+        }
+    }
+}
