@@ -22,6 +22,8 @@ install_peers() {
   command -v socat >/dev/null || missing+=(socat)
   command -v ncat >/dev/null || missing+=(ncat)
   { command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD; } || missing+=(netcat-openbsd)
+  command -v ip >/dev/null || missing+=(iproute2)        # IPv6 multicast test: veth in a private netns
+  command -v unshare >/dev/null || missing+=(util-linux)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "build.sh: installing test peers: ${missing[*]}" >&2
