@@ -135,8 +135,16 @@ internal static class UdpSockets
     {
         if (bind.Host is not null)
         {
-            var addresses = await AddressResolver.ResolveAsync(bind.Host, bind.Family, ct).ConfigureAwait(false);
-            return new IPEndPoint(addresses[0], bind.Port);
+            var address = (await AddressResolver.ResolveAsync(bind.Host, bind.Family, ct).ConfigureAwait(false))[0];
+
+            // The kernel hands group traffic only to sockets bound to the group or to the any
+            // address of its family: any other HOST would listen and never hear a thing.
+            if (group is not null && !address.Equals(group) && !address.Equals(AnyAddress(group.AddressFamily)))
+            {
+                throw NsockException.Usage(bind.Host, $"with --group, bind the group itself or {AnyAddress(group.AddressFamily)} (or give no HOST): multicast is delivered only to those");
+            }
+
+            return new IPEndPoint(address, bind.Port);
         }
 
         if (group is not null)
