@@ -213,4 +213,22 @@ public sealed class UdpTests
         Assert.Equal("xyz", sender.Stdout.Text);
         Assert.Equal("xyz", receiver.Stdout.Text);
     }
+
+    [Fact]
+    public async Task Broadcast_needs_the_flag_and_then_reaches_a_receiver()
+    {
+        await using var receiver = RunningProcess.Nsock("udp-recv", "-4", "-v", "-c", "1", "0");
+        var port = (await receiver.WaitForListeningPortAsync()).ToString();
+
+        await using (var refused = RunningProcess.Nsock("udp-send", "127.255.255.255", port, "no flag"))
+        {
+            Assert.Equal(5, await refused.WaitForExitAsync());
+            Assert.Contains("needs --broadcast", refused.Stderr);
+        }
+
+        await using var sender = RunningProcess.Nsock("udp-send", "--broadcast", "--ttl", "1", "127.255.255.255", port, "to everyone");
+        Assert.Equal(0, await sender.WaitForExitAsync());
+        Assert.Equal(0, await receiver.WaitForExitAsync());
+        Assert.Equal("to everyone", receiver.Stdout.Text);
+    }
 }

@@ -46,6 +46,11 @@ internal static class UdpSockets
             Log.Info($"sending to {EndpointText.Format(remote)}" + (target.Host != address.ToString() ? $" ({target.Host})" : ""));
             return new UdpSender(socket, remote, connected);
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied && !target.Broadcast)
+        {
+            socket.Dispose();
+            throw new NsockException(ExitCodes.LocalResource, EndpointText.Format(remote), "permission denied (a broadcast address needs --broadcast)", e);
+        }
         catch (SocketException e)
         {
             socket.Dispose();
