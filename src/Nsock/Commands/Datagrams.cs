@@ -111,12 +111,41 @@ internal static class Datagrams
         await hearing.ConfigureAwait(false);
     }
 
+    /// <summary>--echo (with --stamp) or --reply, checked before anything is bound.</summary>
+    public static void CheckServerOptions(ParseResult parse)
+    {
+        var echo = parse.GetValue(CommonOptions.Echo);
+        if (parse.GetValue(CommonOptions.Stamp) && !echo)
+        {
+            throw NsockException.Usage("--stamp", "only makes sense with --echo");
+        }
+
+        if (echo && parse.GetValue(CommonOptions.Reply))
+        {
+            throw NsockException.Usage("--reply", "cannot be combined with --echo");
+        }
+    }
+
+    /// <summary>
+    /// Serves a bound datagram socket (udp-recv, unix -l --dgram): prints every datagram, and
+    /// echoes or replies as asked, until -c, -i, a signal or a closed stdout.
+    /// </summary>
+    public static Task<int> ServeBoundAsync(ParseResult parse, System.Net.Sockets.Socket socket, RelayOptions options, string name, CancellationToken ct)
+    {
+        var relay = new DatagramRelay(socket, options, name);
+        IDatagramSink printer = Printer(parse);
+        var senders = new LatestSender(parse.GetValue(CommonOptions.Echo) ? new DatagramEcho(relay, printer, parse.GetValue(CommonOptions.Stamp)) : printer);
+        var replyFrom = parse.GetValue(CommonOptions.Reply) ? Stdin(lines: false, options.BufferSize) : null;
+        var count = parse.GetValue(CommonOptions.Count);
+        return RunAsync(token => ServeAsync(relay, senders, count, replyFrom, token), relay, options.IdleTimeout, name, ct);
+    }
+
     /// <summary>
     /// A datagram server (udp-recv, unix -l --dgram): every datagram into <paramref name="senders"/>
     /// until <paramref name="count"/>; with <paramref name="replyFrom"/>, stdin goes to the latest
     /// sender meanwhile, and its EOF ends only the replies.
     /// </summary>
-    public static async Task ServeAsync(DatagramRelay relay, LatestSender senders, int? count, IRelaySource? replyFrom, CancellationToken ct)
+    private static async Task ServeAsync(DatagramRelay relay, LatestSender senders, int? count, IRelaySource? replyFrom, CancellationToken ct)
     {
         var receiving = relay.ReceiveAllAsync(senders, count, ct);
         if (replyFrom is not null)

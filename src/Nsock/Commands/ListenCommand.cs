@@ -8,11 +8,7 @@ namespace Nsock.Commands;
 /// <summary><c>nsock listen [HOST] PORT</c>: a TCP server for one client, or many with -k.</summary>
 internal static class ListenCommand
 {
-    private static readonly Argument<string[]> Address = new Argument<string[]>("[HOST] PORT")
-    {
-        Description = "Address to bind (default: every address, IPv4 and IPv6) and TCP port (0: any free port)",
-        Arity = new ArgumentArity(1, 2),
-    }.RejectingOptions();
+    private static readonly Argument<string[]> Address = CommonOptions.BindAddress("TCP");
 
     public static Command Create()
     {
@@ -30,14 +26,7 @@ internal static class ListenCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        var words = parse.GetValue(Address)!;
-        var host = words.Length == 2 ? words[0] : null;
-        if (host is not null)
-        {
-            HostName.ParseLiteral(host);
-        }
-
-        var port = PortNumber.Parse(words[^1], allowZero: true);
+        var (host, port) = CommonOptions.ReadBindAddress(parse, Address);
         var backlog = parse.GetValue(CommonOptions.Backlog) ?? 128;
 
         var relay = CommonOptions.Relay(parse);

@@ -79,25 +79,9 @@ internal static class UnixCommand
 
     private static async Task<int> DatagramServerAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
-        var echo = parse.GetValue(CommonOptions.Echo);
-        var stamp = parse.GetValue(CommonOptions.Stamp);
-        var reply = parse.GetValue(CommonOptions.Reply);
-        if (stamp && !echo)
-        {
-            throw NsockException.Usage("--stamp", "only makes sense with --echo");
-        }
-
-        if (echo && reply)
-        {
-            throw NsockException.Usage("--reply", "cannot be combined with --echo");
-        }
-
+        Datagrams.CheckServerOptions(parse);
         var relay = Datagrams.Relay(parse);
         using var server = await UnixSockets.BindAsync(path, SocketType.Dgram, 0, parse.GetValue(CommonOptions.Mode), ct).ConfigureAwait(false);
-        var datagrams = new Relay.DatagramRelay(server.Socket, relay, path.Text);
-        Relay.IDatagramSink printer = Datagrams.Printer(parse);
-        var senders = new LatestSender(echo ? new DatagramEcho(datagrams, printer, stamp) : printer);
-        var replyFrom = reply ? Datagrams.Stdin(lines: false, relay.BufferSize) : null;
-        return await Datagrams.RunAsync(token => Datagrams.ServeAsync(datagrams, senders, parse.GetValue(CommonOptions.Count), replyFrom, token), datagrams, relay.IdleTimeout, path.Text, ct).ConfigureAwait(false);
+        return await Datagrams.ServeBoundAsync(parse, server.Socket, relay, path.Text, ct).ConfigureAwait(false);
     }
 }
