@@ -36,7 +36,7 @@ try
     var config = new InvocationConfiguration
     {
         EnableDefaultExceptionHandler = false,
-        Output = HelpOutput.Create(), // not Console.Out: that would hold a copy of fd 1 open
+        Output = HelpOutput.Create(), // stdout opened only if help is printed (see HelpOutput)
         ProcessTerminationTimeout = null, // SignalHandling owns SIGINT/SIGTERM
     };
     return await parse.InvokeAsync(config, signals.Token);
