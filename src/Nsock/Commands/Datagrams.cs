@@ -150,7 +150,7 @@ internal static class Datagrams
         var receiving = relay.ReceiveAllAsync(senders, count, ct);
         if (replyFrom is not null)
         {
-            var replying = relay.SendAllAsync(replyFrom, senders.GetAsync, ct);
+            var replying = relay.SendAllAsync(replyFrom, senders.GetAsync, ct, answering: true);
             if (await Task.WhenAny(receiving, replying).ConfigureAwait(false) == replying)
             {
                 await replying.ConfigureAwait(false);

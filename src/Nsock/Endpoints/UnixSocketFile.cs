@@ -90,58 +90,11 @@ internal sealed class UnixSocketFile : IDisposable
     }
 
     /// <summary>
-    /// Is a socket bound at this path? On Linux the kernel's table of bound unix sockets answers
-    /// without touching the server (a probe connection would be the one client of a
-    /// single-connection server). Where the table cannot say, a connect probe decides.
+    /// Is a socket bound at this path? The kernel's table answers without touching the server;
+    /// only where it cannot tell does a connect probe decide.
     /// </summary>
     private static async Task<bool> IsLiveAsync(UnixPath path, SocketType type, CancellationToken ct) =>
-        BoundInKernelTable(path.Text) ?? await AnswersConnectAsync(path, type, ct).ConfigureAwait(false);
-
-    // true/false from /proc/net/unix; null when it cannot tell (no /proc, or a relative path
-    // bound elsewhere that may be this one).
-    private static bool? BoundInKernelTable(string path)
-    {
-        string[] lines;
-        try
-        {
-            lines = OperatingSystem.IsLinux() ? File.ReadAllLines("/proc/net/unix") : [];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
-        if (lines.Length == 0)
-        {
-            return null;
-        }
-
-        var full = System.IO.Path.GetFullPath(path);
-        var name = System.IO.Path.GetFileName(full);
-        bool? answer = false;
-        foreach (var line in lines.Skip(1))
-        {
-            // Num RefCount Protocol Flags Type St Inode Path (the path may contain spaces)
-            var fields = line.Split(' ', 8, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 8 || fields[7].StartsWith('@'))
-            {
-                continue;
-            }
-
-            var bound = fields[7];
-            if (bound == full)
-            {
-                return true;
-            }
-
-            if (!bound.StartsWith('/') && System.IO.Path.GetFileName(bound) == name)
-            {
-                answer = null;
-            }
-        }
-
-        return answer;
-    }
+        BoundUnixSockets.IsBound(path.Text) ?? await AnswersConnectAsync(path, type, ct).ConfigureAwait(false);
 
     private static async Task<bool> AnswersConnectAsync(UnixPath path, SocketType type, CancellationToken ct)
     {

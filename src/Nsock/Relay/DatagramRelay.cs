@@ -51,7 +51,7 @@ internal sealed class DatagramRelay
                 datagram = scratch.AsMemory(0, _crlf.Encode(datagram.Span, scratch));
             }
 
-            _hex?.Sent(datagram.Span);
+            _hex?.Sent(datagram.Span, to is null ? null : EndpointText.Format(to));
             try
             {
                 _ = to is null
@@ -76,10 +76,27 @@ internal sealed class DatagramRelay
     }
 
     /// <summary>
-    /// Sends every chunk <paramref name="source"/> yields as one datagram, until it ends.
-    /// <paramref name="destination"/> picks the receiver of each (null: the connected peer).
+    /// A server's answer to one of its peers: a peer that has gone since (a unix sender whose
+    /// socket is closed or removed) costs a warning, not the server.
     /// </summary>
-    public async Task SendAllAsync(IRelaySource source, Func<CancellationToken, ValueTask<EndPoint?>> destination, CancellationToken ct)
+    public async ValueTask AnswerAsync(ReadOnlyMemory<byte> datagram, EndPoint to, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(datagram, to, ct).ConfigureAwait(false);
+        }
+        catch (NsockException e) when (e.ExitCode is ExitCodes.Network or ExitCodes.LocalResource)
+        {
+            Terminal.Log.Warn(e.What, e.Why + " (not answered)");
+        }
+    }
+
+    /// <summary>
+    /// Sends every chunk <paramref name="source"/> yields as one datagram, until it ends.
+    /// <paramref name="destination"/> picks the receiver of each (null: the connected peer);
+    /// with <paramref name="answering"/>, these are a server's answers (see <see cref="AnswerAsync"/>).
+    /// </summary>
+    public async Task SendAllAsync(IRelaySource source, Func<CancellationToken, ValueTask<EndPoint?>> destination, CancellationToken ct, bool answering = false)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
         try
@@ -95,7 +112,14 @@ internal sealed class DatagramRelay
                 // Asked after the read, so "the latest peer" is the latest when the data is there.
                 var to = await destination(ct).ConfigureAwait(false);
                 Clock.Touch();
-                await SendAsync(buffer.AsMemory(0, read), to, ct).ConfigureAwait(false);
+                if (answering && to is not null)
+                {
+                    await AnswerAsync(buffer.AsMemory(0, read), to, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await SendAsync(buffer.AsMemory(0, read), to, ct).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -128,7 +152,7 @@ internal sealed class DatagramRelay
                 Interlocked.Increment(ref _received);
                 Clock.Touch();
                 var datagram = buffer.AsMemory(0, result.ReceivedBytes);
-                _hex?.Received(datagram.Span);
+                _hex?.Received(datagram.Span, EndpointText.Format(result.RemoteEndPoint));
                 await sink.WriteAsync(datagram, result.RemoteEndPoint, ct).ConfigureAwait(false);
             }
             finally

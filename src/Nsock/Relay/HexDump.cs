@@ -12,9 +12,10 @@ internal sealed class HexDump(string peer)
     private long _sentOffset;
     private long _receivedOffset;
 
-    public void Sent(ReadOnlySpan<byte> chunk) => Stderr.Write(Format('>', peer, ref _sentOffset, chunk));
+    /// <param name="to">The peer, where it changes per chunk (datagram servers); else the connection's.</param>
+    public void Sent(ReadOnlySpan<byte> chunk, string? to = null) => Stderr.Write(Format('>', to ?? peer, ref _sentOffset, chunk));
 
-    public void Received(ReadOnlySpan<byte> chunk) => Stderr.Write(Format('<', peer, ref _receivedOffset, chunk));
+    public void Received(ReadOnlySpan<byte> chunk, string? from = null) => Stderr.Write(Format('<', from ?? peer, ref _receivedOffset, chunk));
 
     internal static string Format(char direction, string peer, ref long offset, ReadOnlySpan<byte> chunk)
     {
