@@ -3,6 +3,14 @@ using Nsock;
 using Nsock.Commands;
 using Nsock.Terminal;
 
+// Socket completions run inline on the event thread instead of hopping to the thread pool: the
+// relay's continuations are short, and this doubles loopback throughput. Read once, when the
+// runtime's socket engine starts, so it must be set before any socket or pipe is touched.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 using var signals = new SignalHandling();
 var root = new RootCommand("nsock: a netcat for every socket family; bytes between a socket and stdin/stdout")
 {

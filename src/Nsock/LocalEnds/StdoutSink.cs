@@ -8,12 +8,21 @@ namespace Nsock.LocalEnds;
 /// </summary>
 internal sealed class StdoutSink(Stream stdout) : IRelaySink
 {
+    // A pipe is written asynchronously; a file, device or terminal synchronously, since the
+    // console stream's "async" write is a thread pool hop around the same write(2).
+    private readonly bool _writeInline = stdout is not System.IO.Pipes.PipeStream;
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
         try
         {
+            if (_writeInline)
+            {
+                stdout.Write(chunk.Span);
+                return;
+            }
+
             await stdout.WriteAsync(chunk, ct).ConfigureAwait(false);
-            await stdout.FlushAsync(ct).ConfigureAwait(false);
         }
         catch (IOException e)
         {

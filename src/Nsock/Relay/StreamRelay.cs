@@ -127,10 +127,16 @@ internal sealed class StreamRelay
 
     private async Task ReceiveAsync(CancellationToken ct)
     {
+        var drained = true;
         while (true)
         {
-            // Wait for data before renting a buffer, so an idle connection holds no memory.
-            await Guard(_socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct)).ConfigureAwait(false);
+            // Once the socket is drained, wait for data before renting a buffer, so an idle
+            // connection holds no memory; while data streams in, read on at once.
+            if (drained)
+            {
+                await Guard(_socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct)).ConfigureAwait(false);
+            }
+
             var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
             try
             {
@@ -139,6 +145,8 @@ internal sealed class StreamRelay
                 {
                     break;
                 }
+
+                drained = received < _options.BufferSize;
 
                 Interlocked.Add(ref _bytesReceived, received);
                 _clock.Touch();
