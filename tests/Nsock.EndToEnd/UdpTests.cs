@@ -231,4 +231,22 @@ public sealed class UdpTests
         Assert.Equal(0, await receiver.WaitForExitAsync());
         Assert.Equal("to everyone", receiver.Stdout.Text);
     }
+
+    [Fact]
+    public async Task Source_option_sets_the_address_and_port_datagrams_come_from()
+    {
+        using var peer = new UdpPeer();
+        int sourcePort;
+        using (var probe = new UdpPeer())
+        {
+            sourcePort = probe.Port; // free now; nsock binds it next
+        }
+
+        await using var nsock = RunningProcess.Nsock("udp-send", "-s", $"127.0.0.1:{sourcePort}", "127.0.0.1", peer.Port.ToString(), "from a fixed port");
+
+        Assert.Equal(0, await nsock.WaitForExitAsync());
+        var (data, from) = await peer.ReceiveAsync();
+        Assert.Equal("from a fixed port", Encoding.ASCII.GetString(data));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, sourcePort), from);
+    }
 }

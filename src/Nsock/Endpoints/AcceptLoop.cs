@@ -30,6 +30,12 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, ID
                 catch (SocketException e) when (IsTransient(e.SocketErrorCode))
                 {
                     Log.Warn("accept", SocketFailure.Describe(e));
+                    if (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                    {
+                        // Out of descriptors: the client stays queued, so retrying at once would spin.
+                        await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
