@@ -23,6 +23,7 @@ function Install-Tool {
     dotnet tool uninstall --global nsock *> $null
     Invoke-Checked { dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources }
     $tools = Join-Path $HOME '.dotnet/tools'
+    Write-Host "build.ps1: installed; running it: nsock --version -> $(& (Join-Path $tools 'nsock') --version)"
     if (-not ($env:PATH -split [IO.Path]::PathSeparator | Where-Object { $_ -eq $tools })) {
         Write-Warning "build.ps1: $tools is not on PATH; add it to use 'nsock'"
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nsock build entry point.
-#   ./build.sh install   pack and install nsock as a global dotnet tool from the local package
+#   ./build.sh install   pack, install nsock as a global dotnet tool from the local package, run it
 #   ./build.sh test      build everything and run every test (what CI runs)
 #   ./build.sh pack      make the tool package in artifacts/packages
 #   ./build.sh build     build only
@@ -46,6 +46,8 @@ install_tool() {
   pack
   dotnet tool uninstall --global nsock >/dev/null 2>&1 || true
   dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources
+  local tool="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools/nsock"
+  echo "build.sh: installed; running it: nsock --version -> $("$tool" --version)" >&2
   case ":$PATH:" in
     *":$HOME/.dotnet/tools:"*) ;;
     *) echo "build.sh: ~/.dotnet/tools is not on PATH; add it: export PATH=\"\$PATH:\$HOME/.dotnet/tools\"" >&2 ;;
