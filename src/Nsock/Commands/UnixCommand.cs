@@ -33,6 +33,11 @@ internal static class UnixCommand
         var path = UnixPath.Parse(parse.GetValue(Path)!);
         var listen = parse.GetValue(CommonOptions.Listen);
         var dgram = parse.GetValue(CommonOptions.Dgram);
+        if (dgram && OperatingSystem.IsWindows())
+        {
+            throw NsockException.Usage("--dgram", "Windows has unix stream sockets only");
+        }
+
         return (listen, dgram) switch
         {
             (false, false) => await StreamClientAsync(parse, path, ct).ConfigureAwait(false),
