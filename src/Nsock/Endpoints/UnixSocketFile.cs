@@ -74,7 +74,8 @@ internal sealed class UnixSocketFile : IDisposable
 
     private void Remove()
     {
-        if (Interlocked.Exchange(ref _removed, 1) == 0 && FileKind.Of(_path) == FileKindValue.Socket)
+        // Off Linux the type cannot be read: the file nsock created is removed on trust.
+        if (Interlocked.Exchange(ref _removed, 1) == 0 && FileKind.Of(_path) is FileKindValue.Socket or FileKindValue.Unknown)
         {
             try
             {
