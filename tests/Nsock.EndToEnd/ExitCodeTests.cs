@@ -243,10 +243,11 @@ public sealed class ExitCodeTests
         // Port 1 is privileged unless the sysctl opens every port; then there is nothing to deny.
         Assert.True(Posix.UnprivilegedPortStart > 1, "net.ipv4.ip_unprivileged_port_start opens port 1 to everyone here");
 
-        // Root may bind port 1, so as root nsock runs as 'nobody' (setpriv, from util-linux).
+        // Root may bind port 1, so as root nsock runs without CAP_NET_BIND_SERVICE (setpriv, from
+        // util-linux): still root, so it can read the build wherever the checkout lives.
         string[] args = ["listen", "127.0.0.1", "1"];
         await using var nsock = Posix.IsRoot
-            ? RunningProcess.Start("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", NsockTool.Path, .. args])
+            ? RunningProcess.Start("setpriv", ["--bounding-set=-net_bind_service", "--", NsockTool.Path, .. args])
             : RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
