@@ -62,7 +62,7 @@ public sealed class InteropTests
     {
         var port = FreePort();
         await using var server = RunningProcess.Start(peer, ServerArgs(peer, port));
-        await using var nsock = await ConnectNsockWhenListeningAsync(port, server);
+        await using var nsock = await NsockWhenListening.ConnectAsync(["connect", "-v", "-w", "5", "127.0.0.1", port.ToString()], $"127.0.0.1:{port}", server, Wait);
 
         await ExchangeAsync(nsock, server, seed: 1);
     }
@@ -130,51 +130,5 @@ public sealed class InteropTests
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    /// <summary>
-    /// Starts <c>nsock connect</c> until a connect succeeds (the peer is listening), within a
-    /// deadline. The probe is nsock itself: these peers serve a single connection, so a test
-    /// probe connection would use it up. Attempts against a port nobody listens on yet are
-    /// refused at once; each one is also bounded by <c>-w</c>.
-    /// </summary>
-    private static async Task<RunningProcess> ConnectNsockWhenListeningAsync(int port, RunningProcess server)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        for (var attempt = 1; ; attempt++)
-        {
-            var nsock = RunningProcess.Nsock("connect", "-v", "-w", "5", "127.0.0.1", port.ToString());
-            try
-            {
-                await nsock.WaitForStderrAsync("^connected to ", TimeSpan.FromSeconds(10));
-                return nsock;
-            }
-            catch (InvalidOperationException) when (nsock.HasExited)
-            {
-                // Exited before connecting: retry only if the peer was simply not listening yet.
-                var code = await nsock.WaitForExitAsync();
-                var refused = code == 1 && nsock.Stderr.Contains("refused", StringComparison.Ordinal);
-                await nsock.DisposeAsync();
-                if (!refused)
-                {
-                    throw new InvalidOperationException($"nsock connect failed (exit {code}) on attempt {attempt}:\n{nsock.Stderr}");
-                }
-
-                if (server.HasExited)
-                {
-                    throw new InvalidOperationException($"{server.Program} exited ({await server.WaitForExitAsync()}) before listening on {port}; stderr:\n{server.Stderr}");
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"{server.Program} was not listening on 127.0.0.1:{port} after {Wait.TotalSeconds} s ({attempt} attempts); stderr:\n{server.Stderr}");
-                }
-            }
-            catch
-            {
-                await nsock.DisposeAsync();
-                throw;
-            }
-        }
     }
 }

@@ -25,7 +25,7 @@ public sealed class UnixInteropTests
         string[] args = peer == "socat" ? ["-t", "30", $"UNIX-LISTEN:{path}", "-"] : ["-N", "-lU", path];
         await using var server = RunningProcess.Start(peer, args);
         await Unix.WaitForSocketFileAsync(path, server, Wait);
-        await using var nsock = await ConnectNsockWhenListeningAsync(path, server);
+        await using var nsock = await NsockWhenListening.ConnectAsync(["unix", "-v", path], path, server, Wait);
 
         await ExchangeAsync(nsock, server, seed: 11);
     }
@@ -51,7 +51,7 @@ public sealed class UnixInteropTests
         var name = Unix.AbstractName();
         await using var server = RunningProcess.Start("socat", ["-t", "30", $"ABSTRACT-LISTEN:{name[1..]}", "-"]);
         await Unix.WaitForBoundAsync(name, server, Wait);
-        await using var nsock = await ConnectNsockWhenListeningAsync(name, server);
+        await using var nsock = await NsockWhenListening.ConnectAsync(["unix", "-v", name], name, server, Wait);
 
         await ExchangeAsync(nsock, server, seed: 13);
     }
@@ -159,51 +159,5 @@ public sealed class UnixInteropTests
         Bytes.AssertSame(fromNsock, peer.Stdout.ToArray(), $"{peer.Program}'s stdout (sent by nsock)");
         Assert.True(peerExit == 0, $"{peer.Program} exited {peerExit}; stderr:\n{peer.Stderr}");
         Assert.DoesNotContain(nsock.StderrLines, line => line.StartsWith("nsock:", StringComparison.Ordinal));
-    }
-
-    /// <summary>
-    /// Starts <c>nsock unix PATH</c> until a connect succeeds, within a deadline. The peer has
-    /// bound already (its file or name is there), but may not listen yet; nsock itself is the
-    /// probe, since these peers serve a single connection that a test probe would use up.
-    /// </summary>
-    private static async Task<RunningProcess> ConnectNsockWhenListeningAsync(string path, RunningProcess server)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        for (var attempt = 1; ; attempt++)
-        {
-            var nsock = RunningProcess.Nsock("unix", "-v", path);
-            try
-            {
-                await nsock.WaitForStderrAsync("^connected to ", TimeSpan.FromSeconds(10));
-                return nsock;
-            }
-            catch (InvalidOperationException) when (nsock.HasExited)
-            {
-                var code = await nsock.WaitForExitAsync();
-                var notYet = code == 1 && nsock.Stderr.Contains("refused", StringComparison.Ordinal);
-                await nsock.DisposeAsync();
-                if (!notYet)
-                {
-                    throw new InvalidOperationException($"nsock unix {path} failed (exit {code}) on attempt {attempt}:\n{nsock.Stderr}");
-                }
-
-                if (server.HasExited)
-                {
-                    throw new InvalidOperationException($"{server.Program} exited ({await server.WaitForExitAsync()}) before listening on {path}; stderr:\n{server.Stderr}");
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"{server.Program} was not listening on {path} after {Wait.TotalSeconds} s ({attempt} attempts); stderr:\n{server.Stderr}");
-                }
-
-                await Task.Delay(10, TestContext.Current.CancellationToken); // a short poll, bounded by the deadline
-            }
-            catch
-            {
-                await nsock.DisposeAsync();
-                throw;
-            }
-        }
     }
 }
