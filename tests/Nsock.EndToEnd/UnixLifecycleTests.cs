@@ -22,19 +22,7 @@ public sealed class UnixLifecycleTests
         await Unix.WaitForListeningAsync(nsock, path);
         Assert.Equal("socket", Unix.FileType(path));
 
-        if (dgram)
-        {
-            using var sender = Unix.Datagram(null);
-            await Unix.SendToAsync(sender, "bye"u8.ToArray(), path);
-        }
-        else
-        {
-            using var client = await Unix.ConnectAsync(path);
-            await Loopback.SendAllAsync(client, "bye"u8.ToArray());
-            client.Shutdown(SocketShutdown.Send);
-            await nsock.CloseStdinAsync();
-            Assert.Empty(await Unix.ReadToEndAsync(client));
-        }
+        await Unix.BeTheOneClientAsync(nsock, path, dgram, "bye"u8.ToArray());
 
         Assert.Equal(0, await nsock.WaitForExitAsync());
         await Unix.AssertGoneAsync(path);
@@ -198,19 +186,7 @@ public sealed class UnixLifecycleTests
         await Unix.WaitForListeningAsync(nsock, path);
         Assert.True(Unix.IsBound(path), $"{path} is not bound after nsock said it listens");
 
-        if (dgram)
-        {
-            using var sender = Unix.Datagram(null);
-            await Unix.SendToAsync(sender, "fresh"u8.ToArray(), path);
-        }
-        else
-        {
-            using var client = await Unix.ConnectAsync(path);
-            await Loopback.SendAllAsync(client, "fresh"u8.ToArray());
-            client.Shutdown(SocketShutdown.Send);
-            await nsock.CloseStdinAsync();
-            Assert.Empty(await Unix.ReadToEndAsync(client));
-        }
+        await Unix.BeTheOneClientAsync(nsock, path, dgram, "fresh"u8.ToArray());
 
         Assert.Equal(0, await nsock.WaitForExitAsync());
         Assert.Equal("fresh", nsock.Stdout.Text);

@@ -117,6 +117,27 @@ internal static class Unix
     /// Leaves a stale socket file at <paramref name="path"/>: python3 binds it and exits without
     /// unlinking, so the file stays and nobody answers it.
     /// </summary>
+    /// <summary>
+    /// Serves a -c 1 datagram listener or a single-connection stream listener its whole session:
+    /// one datagram, or a connection that sends <paramref name="data"/>, half-closes, and reads
+    /// nsock's EOF once nsock's stdin has ended.
+    /// </summary>
+    public static async Task BeTheOneClientAsync(RunningProcess nsock, string path, bool dgram, byte[] data)
+    {
+        if (dgram)
+        {
+            using var sender = Datagram(null);
+            await SendToAsync(sender, data, path);
+            return;
+        }
+
+        using var client = await ConnectAsync(path);
+        await Loopback.SendAllAsync(client, data);
+        client.Shutdown(SocketShutdown.Send);
+        await nsock.CloseStdinAsync();
+        Assert.Empty(await ReadToEndAsync(client));
+    }
+
     public static async Task MakeStaleSocketAsync(string path, bool dgram = false)
     {
         var type = dgram ? "SOCK_DGRAM" : "SOCK_STREAM";
