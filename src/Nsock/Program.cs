@@ -1,7 +1,13 @@
 using System.CommandLine;
 using Nsock;
 using Nsock.Commands;
+using Nsock.LocalEnds;
+using Nsock.Platform;
 using Nsock.Terminal;
+
+// First, before nsock opens anything: which of fds 0-2 were really given to us.
+StdioHandles.Claim();
+DiagnosticPort.Close();
 
 // Socket completions run inline on the event thread instead of hopping to the thread pool: the
 // relay's continuations are short, and this doubles loopback throughput. Read once, when the

@@ -15,15 +15,18 @@ internal static class Session
         {
             var result = await new StreamRelay(socket, options, peer, ends.ForOnlySession).RunAsync(ct).ConfigureAwait(false);
             Report(peer, result);
-            return result.Outcome == RelayOutcome.IdleTimeout
-                ? throw IdleFailure(peer, options)
-                : ExitCodes.Success;
+            return result.Outcome switch
+            {
+                RelayOutcome.IdleTimeout => throw IdleFailure(peer, options),
+                RelayOutcome.OutputFailed => throw result.Failure!,
+                _ => ExitCodes.Success,
+            };
         }
     }
 
-    /// <summary>One of many -k clients: its end is only logged. Returns false when stdout has gone.</summary>
+    /// <summary>One of many -k clients: its end is only logged; the result says whether stdout still takes data.</summary>
     /// <param name="slot">The client's place under --max-conns, given back before the close is reported.</param>
-    public static async Task<bool> RunSharedAsync(Socket socket, IDisposable slot, string peer, RelayOptions options, StdioEnds ends, CancellationToken ct)
+    public static async Task<RelayResult> RunSharedAsync(Socket socket, IDisposable slot, string peer, RelayOptions options, StdioEnds ends, CancellationToken ct)
     {
         RelayResult result;
         using (var stdinShare = ends.SubscribeToStdin())
@@ -40,7 +43,7 @@ internal static class Session
             Log.Warn(idle.What, idle.Why);
         }
 
-        return result.Outcome != RelayOutcome.OutputClosed;
+        return result;
     }
 
     private static void Report(string peer, RelayResult result) =>

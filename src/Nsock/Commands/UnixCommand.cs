@@ -59,8 +59,8 @@ internal static class UnixCommand
     {
         var relay = CommonOptions.Relay(parse);
         var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
-        using var server = await UnixSockets.BindAsync(path, SocketType.Stream, parse.GetValue(CommonOptions.Backlog) ?? 128, parse.GetValue(CommonOptions.Mode), ct).ConfigureAwait(false);
-        return await StreamServer.ServeAsync(server.Socket, StreamServer.Options(parse, relay), ends, ct).ConfigureAwait(false);
+        using var listener = await UnixSockets.ListenAsync(path, parse.GetValue(CommonOptions.Backlog) ?? 128, Mode(parse, path), ct).ConfigureAwait(false);
+        return await StreamServer.ServeAsync(listener, StreamServer.Options(parse, relay), ends, ct).ConfigureAwait(false);
     }
 
     private static async Task<int> DatagramClientAsync(ParseResult parse, UnixPath path, CancellationToken ct)
@@ -82,11 +82,16 @@ internal static class UnixCommand
         return await Datagrams.RunAsync(token => Datagrams.SendThenWaitAsync(datagrams, send, Datagrams.Printer(parse), path.Text, token), datagrams, relay.IdleTimeout, path.Text, ct).ConfigureAwait(false);
     }
 
+    // An abstract name has no file, so no permissions to give it.
+    private static UnixFileMode? Mode(ParseResult parse, UnixPath path) => parse.GetValue(CommonOptions.Mode) is not null && path.IsAbstract
+        ? throw NsockException.Usage("--mode", $"{path} is an abstract name: it has no file and no permissions")
+        : parse.GetValue(CommonOptions.Mode);
+
     private static async Task<int> DatagramServerAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
         Datagrams.CheckServerOptions(parse);
         var relay = Datagrams.Relay(parse);
-        using var server = await UnixSockets.BindAsync(path, SocketType.Dgram, 0, parse.GetValue(CommonOptions.Mode), ct).ConfigureAwait(false);
+        using var server = await UnixSockets.BindDatagramAsync(path, Mode(parse, path), ct).ConfigureAwait(false);
         return await Datagrams.ServeBoundAsync(parse, server.Socket, relay, path.Text, ct).ConfigureAwait(false);
     }
 }

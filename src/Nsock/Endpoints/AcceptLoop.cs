@@ -10,7 +10,7 @@ namespace Nsock.Endpoints;
 /// holds a slot; <c>serve</c> may give it back early (before it reports the client closed), so
 /// whoever saw that report can connect again at once.
 /// </summary>
-internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, IDisposable, CancellationToken, Task> serve)
+internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<AcceptedClient, IDisposable, CancellationToken, Task> serve)
 {
     private readonly HashSet<Task> _clients = [];
     private readonly Lock _gate = new();
@@ -22,7 +22,7 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, ID
         {
             while (true)
             {
-                Socket client;
+                AcceptedClient client;
                 try
                 {
                     client = await listener.AcceptAsync(ct).ConfigureAwait(false);
@@ -41,8 +41,8 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, ID
 
                 if (maxConns is { } max && Volatile.Read(ref _active) >= max)
                 {
-                    Log.Warn(EndpointText.Format(client.RemoteEndPoint), $"closed at once: --max-conns {max} reached");
-                    client.Dispose();
+                    Log.Warn(client.Peer, $"closed at once: --max-conns {max} reached");
+                    client.Socket.Dispose();
                     continue;
                 }
 
@@ -81,12 +81,12 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, ID
             TaskScheduler.Default);
     }
 
-    private async Task ServeOneAsync(Socket client, CancellationToken ct)
+    private async Task ServeOneAsync(AcceptedClient client, CancellationToken ct)
     {
         var slot = new Slot(this);
         await Task.Yield(); // the accept loop goes on while this client is served
         using (slot)
-        using (client)
+        using (client.Socket)
         {
             try
             {
@@ -101,7 +101,7 @@ internal sealed class AcceptLoop(Socket listener, int? maxConns, Func<Socket, ID
             }
             catch (SocketException e)
             {
-                Log.Warn(EndpointText.Format(client.RemoteEndPoint), SocketFailure.Describe(e));
+                Log.Warn(client.Peer, SocketFailure.Describe(e));
             }
         }
     }

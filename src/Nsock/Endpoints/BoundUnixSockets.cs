@@ -1,3 +1,5 @@
+using Nsock.Platform;
+
 namespace Nsock.Endpoints;
 
 /// <summary>

@@ -1,15 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
+using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
 
-/// <summary>How addresses are printed: 127.0.0.1:80, [::1]:80 (IPv4-mapped peers as IPv4), /path, @abstract.</summary>
+/// <summary>
+/// How addresses are printed: 127.0.0.1:80, [::1]:80 (IPv4-mapped peers as IPv4), /path, @abstract
+/// (a unix name is chosen by the peer, so what a terminal could act on is escaped).
+/// </summary>
 internal static class EndpointText
 {
     public static string Format(EndPoint? endPoint) => endPoint switch
     {
         IPEndPoint ip => Format(ip.Address, ip.Port),
-        UnixDomainSocketEndPoint unix => IsUnbound(unix) ? "(unbound)" : unix.ToString(),
+        UnixDomainSocketEndPoint unix => IsUnbound(unix) ? "(unbound)" : SafeText.Escape(unix.ToString()),
         null => "?",
         _ => endPoint.ToString() ?? "?",
     };

@@ -10,7 +10,7 @@ namespace Nsock.Endpoints;
 /// </summary>
 internal static class TcpListenerSocket
 {
-    public static async Task<Socket> ListenAsync(TcpListenAddress address, CancellationToken ct)
+    public static async Task<IStreamListener> ListenAsync(TcpListenAddress address, CancellationToken ct)
     {
         var local = await LocalEndPointAsync(address, ct).ConfigureAwait(false);
         var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -37,8 +37,9 @@ internal static class TcpListenerSocket
             throw SocketFailure.From(e, EndpointText.Format(local));
         }
 
-        Log.Info($"listening on {EndpointText.Format(socket.LocalEndPoint)}");
-        return socket;
+        var name = EndpointText.Format(socket.LocalEndPoint);
+        Log.Info($"listening on {name}");
+        return new RuntimeStreamListener(socket, name);
     }
 
     private static async Task<IPEndPoint> LocalEndPointAsync(TcpListenAddress address, CancellationToken ct)

@@ -16,9 +16,14 @@ internal sealed record UnixPath(string Text)
 
     public static UnixPath Parse(string text)
     {
-        if (text.Length == 0 || text == "@")
+        if (text.Length == 0)
         {
             throw NsockException.Usage("''", "empty unix socket path");
+        }
+
+        if (text == "@")
+        {
+            throw NsockException.Usage("@", "empty abstract socket name (write @name)");
         }
 
         var path = new UnixPath(text);

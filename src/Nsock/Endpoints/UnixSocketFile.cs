@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Nsock.Platform;
 using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
@@ -6,17 +7,20 @@ namespace Nsock.Endpoints;
 /// <summary>
 /// The socket file a unix server binds. Before binding: a stale socket (nobody answers) is
 /// replaced, a live one is refused as in use, anything that is not a socket is left alone (exit
-/// 5). Once bound, the file is removed when nsock ends by any path: dispose, process exit, signal
-/// (the signal handler's exit runs ProcessExit too). Only a socket is ever removed.
+/// 5). Right after binding, the file's device and inode are recorded; when nsock ends, by any path
+/// (dispose, process exit, signal), the file is removed only if it is still that very socket, so
+/// a file or another server's socket put at the path meanwhile is never touched.
 /// </summary>
 internal sealed class UnixSocketFile : IDisposable
 {
     private readonly string _path;
+    private readonly FileIdentity? _identity;
     private int _removed;
 
-    private UnixSocketFile(string path)
+    private UnixSocketFile(string path, FileIdentity? identity)
     {
         _path = path;
+        _identity = identity;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
@@ -34,6 +38,10 @@ internal sealed class UnixSocketFile : IDisposable
                 return;
             case FileKindValue.Other:
                 throw new NsockException(ExitCodes.LocalResource, path.Text, "exists and is not a socket (left untouched)");
+            case FileKindValue.NoDirectory:
+                throw new NsockException(ExitCodes.LocalResource, path.Text, "no such directory");
+            case FileKindValue.NoAccess:
+                throw new NsockException(ExitCodes.LocalResource, path.Text, "permission denied (a directory on the way may not be searched)");
             case FileKindValue.Unknown:
                 throw new NsockException(ExitCodes.LocalResource, path.Text, "exists (nsock cannot tell a socket here, so leaves it alone)");
         }
@@ -47,21 +55,24 @@ internal sealed class UnixSocketFile : IDisposable
         Log.Info($"replaced stale socket {path}");
     }
 
-    /// <summary>Takes charge of the file just bound at <paramref name="path"/> (nothing for @names).</summary>
-    public static UnixSocketFile? Created(UnixPath path, UnixFileMode? mode)
+    /// <summary>
+    /// Takes charge of the file just bound at <paramref name="path"/>: null for @names, and null
+    /// (nothing will ever be removed) should the path already hold something else.
+    /// </summary>
+    public static UnixSocketFile? Adopt(UnixPath path)
     {
         if (path.IsAbstract)
         {
             return null;
         }
 
-        var file = new UnixSocketFile(path.Text);
-        if (mode is { } wanted && !OperatingSystem.IsWindows())
+        var (kind, identity) = FileKind.Read(path.Text, followLinks: false);
+        return kind switch
         {
-            File.SetUnixFileMode(path.Text, wanted);
-        }
-
-        return file;
+            FileKindValue.Socket => new UnixSocketFile(path.Text, identity),
+            FileKindValue.Unknown => new UnixSocketFile(path.Text, null), // no file types here (Windows): removed on trust
+            _ => null,
+        };
     }
 
     public void Dispose()
@@ -74,19 +85,27 @@ internal sealed class UnixSocketFile : IDisposable
 
     private void Remove()
     {
-        // Off Linux the type cannot be read: the file nsock created is removed on trust.
-        if (Interlocked.Exchange(ref _removed, 1) == 0 && FileKind.Of(_path) is FileKindValue.Socket or FileKindValue.Unknown)
+        if (Interlocked.Exchange(ref _removed, 1) != 0)
         {
-            try
-            {
-                File.Delete(_path);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            return;
+        }
+
+        var (kind, identity) = FileKind.Read(_path, followLinks: false);
+        var ours = _identity is null ? kind is FileKindValue.Socket or FileKindValue.Unknown : kind == FileKindValue.Socket && identity == _identity;
+        if (!ours)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(_path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 

@@ -1,9 +1,10 @@
 using System.Net.Sockets;
+using Nsock.Platform;
 using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
 
-/// <summary>A bound unix server socket and the file it owns (null for @names).</summary>
+/// <summary>A bound unix datagram socket and the file it owns (null for @names).</summary>
 internal sealed record UnixServer(Socket Socket, UnixSocketFile? File) : IDisposable
 {
     public void Dispose()
@@ -13,7 +14,7 @@ internal sealed record UnixServer(Socket Socket, UnixSocketFile? File) : IDispos
     }
 }
 
-/// <summary>Opens unix sockets, stream or datagram: connect, bind, and a datagram client's own address.</summary>
+/// <summary>Opens unix sockets, stream or datagram: connect, bind and listen, and a datagram client's own address.</summary>
 internal static class UnixSockets
 {
     public static async Task<Socket> ConnectAsync(UnixPath path, SocketType type, CancellationToken ct)
@@ -32,28 +33,24 @@ internal static class UnixSockets
         }
     }
 
-    /// <summary>Binds (and for streams listens on) <paramref name="path"/>, replacing a stale socket file.</summary>
-    public static async Task<UnixServer> BindAsync(UnixPath path, SocketType type, int backlog, UnixFileMode? mode, CancellationToken ct)
+    /// <summary>Binds and listens on <paramref name="path"/>, replacing a stale socket file.</summary>
+    public static async Task<IStreamListener> ListenAsync(UnixPath path, int backlog, UnixFileMode? mode, CancellationToken ct)
     {
-        await UnixSocketFile.ClearForBindAsync(path, type, ct).ConfigureAwait(false);
-        var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
-        UnixSocketFile? file = null;
-        try
+        var (socket, file) = await BindAsync(path, SocketType.Stream, mode, ct, listen: s => s.Listen(backlog)).ConfigureAwait(false);
+        Log.Info($"listening on {path}");
+        if (OperatingSystem.IsWindows())
         {
-            socket.Bind(path.EndPoint);
-            file = UnixSocketFile.Created(path, mode);
-            if (type == SocketType.Stream)
-            {
-                socket.Listen(backlog);
-            }
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            file?.Dispose();
-            throw SocketFailure.From(e, path.Text);
+            return new RuntimeStreamListener(socket, path.Text, file);
         }
 
+        socket.Blocking = false;
+        return new UnixStreamListener(socket, file, path.Text);
+    }
+
+    /// <summary>Binds a datagram socket at <paramref name="path"/>, replacing a stale socket file.</summary>
+    public static async Task<UnixServer> BindDatagramAsync(UnixPath path, UnixFileMode? mode, CancellationToken ct)
+    {
+        var (socket, file) = await BindAsync(path, SocketType.Dgram, mode, ct).ConfigureAwait(false);
         Log.Info($"listening on {path}");
         return new UnixServer(socket, file);
     }
@@ -66,7 +63,8 @@ internal static class UnixSockets
     {
         if (source is not null)
         {
-            return await BindAsync(source, SocketType.Dgram, 0, null, ct).ConfigureAwait(false);
+            var (bound, file) = await BindAsync(source, SocketType.Dgram, null, ct).ConfigureAwait(false);
+            return new UnixServer(bound, file);
         }
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -86,7 +84,7 @@ internal static class UnixSockets
         {
             switch (FileKind.Of(path.Text))
             {
-                case FileKindValue.Missing:
+                case FileKindValue.Missing or FileKindValue.NoDirectory:
                     return new NsockException(ExitCodes.Network, path.Text, "no such file", e);
                 case FileKindValue.Other:
                     return new NsockException(ExitCodes.Network, path.Text, "not a socket", e);
@@ -102,4 +100,91 @@ internal static class UnixSockets
             _ => SocketFailure.From(e, path.Text),
         };
     }
+
+    /// <summary>
+    /// Binds <paramref name="path"/> with the socket file's final permissions, under a lock on its
+    /// directory from the stale-socket check until the socket is live (<paramref name="listen"/>),
+    /// and records the file it made.
+    /// </summary>
+    private static async Task<(Socket Socket, UnixSocketFile? File)> BindAsync(UnixPath path, SocketType type, UnixFileMode? mode, CancellationToken ct, Action<Socket>? listen = null)
+    {
+        using var directoryLock = path.IsAbstract ? null : await DirectoryLock.AcquireAsync(DirectoryOf(path.Text), ct).ConfigureAwait(false);
+        await UnixSocketFile.ClearForBindAsync(path, type, ct).ConfigureAwait(false);
+        var socket = OperatingSystem.IsWindows() ? BindWithRuntime(path, type) : BindWithLibc(path, type, mode);
+        var file = UnixSocketFile.Adopt(path);
+        try
+        {
+            listen?.Invoke(socket);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            file?.Dispose();
+            throw SocketFailure.From(e, path.Text);
+        }
+
+        return (socket, file);
+    }
+
+    /// <summary>
+    /// socket(2) and bind(2) by hand: the runtime's Bind would unlink the path when the socket is
+    /// disposed, whatever is there by then. With --mode, the umask is set for the bind alone, so
+    /// the file is born with its permissions and never changed by path afterwards.
+    /// </summary>
+    private static Socket BindWithLibc(UnixPath path, SocketType type, UnixFileMode? mode)
+    {
+        var fd = Libc.Socket(Libc.AfUnix, (type == SocketType.Stream ? Libc.SockStream : Libc.SockDgram) | Libc.SockCloexec, 0);
+        if (fd < 0)
+        {
+            throw new NsockException(ExitCodes.LocalResource, path.Text, Libc.Describe(Errno.Last));
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            _ = Libc.IoctlNoArgument(fd, Libc.FioClex);
+        }
+
+        Span<byte> address = stackalloc byte[UnixSocketAddress.Capacity];
+        var length = UnixSocketAddress.Write(path, address);
+        var previousMask = mode is { } wanted ? Libc.Umask(~(uint)wanted & 0x1FF) : (uint?)null;
+        var bound = Libc.Bind(fd, address, length);
+        var errno = Errno.Last;
+        if (previousMask is { } mask)
+        {
+            _ = Libc.Umask(mask);
+        }
+
+        if (bound != 0)
+        {
+            _ = Libc.Close(fd);
+            throw BindFailure(path, errno);
+        }
+
+        return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+    }
+
+    private static Socket BindWithRuntime(UnixPath path, SocketType type)
+    {
+        var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(path.EndPoint);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw SocketFailure.From(e, path.Text);
+        }
+    }
+
+    private static NsockException BindFailure(UnixPath path, int errno) => new(
+        ExitCodes.LocalResource,
+        path.Text,
+        errno == Errno.EADDRINUSE ? "address in use"
+        : errno == Errno.ENOENT ? "no such directory"
+        : errno == Errno.EACCES ? "permission denied"
+        : Libc.Describe(errno));
+
+    private static string DirectoryOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } directory ? directory : "/";
 }

@@ -91,6 +91,13 @@ internal sealed class StdinBroadcast(IRelaySource stdin, int bufferSize)
         private TaskCompletionSource? _taken;
         private bool _ended;
 
+        /// <summary>Waits for a chunk (or the end) without taking it.</summary>
+        public async ValueTask WaitForDataAsync(CancellationToken ct)
+        {
+            await _offered.WaitAsync(ct).ConfigureAwait(false);
+            _offered.Release();
+        }
+
         public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct)
         {
             await _offered.WaitAsync(ct).ConfigureAwait(false);

@@ -1,83 +1,141 @@
 using System.IO.Pipes;
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Nsock.Platform;
 
 namespace Nsock.LocalEnds;
 
 /// <summary>
-/// Opens fd 0 and fd 1 as raw byte streams that can be read and written asynchronously and
-/// cancelled: a pipe or socket as a pipe stream, a regular file or device through the console stream, a
-/// terminal through the console (whose reads can only be abandoned, see <see cref="TerminalSource"/>).
+/// fds 0, 1 and 2 as raw byte streams. A pipe or socket is a pipe stream (asynchronous, and a
+/// pending read cancels); a file, device or terminal a <see cref="DescriptorStream"/> (a terminal
+/// read can only be abandoned, see <see cref="TerminalSource"/>). No descriptor is duplicated, so
+/// closing stdout really closes it. A descriptor that was closed when nsock started counts as
+/// empty input, a reader that has gone, or silence, whatever number the runtime gave it since.
 /// </summary>
-internal static partial class StdioHandles
+internal static class StdioHandles
 {
-    public static bool StdinIsTerminal => !Console.IsInputRedirected;
+    private static readonly bool[] Inherited = [true, true, true];
 
-    public static Stream OpenStdin()
+    /// <summary>
+    /// Run first, before nsock opens anything: finds which of fds 0-2 were really handed to nsock.
+    /// A closed one gets /dev/null, so no socket opened later takes its number and receives
+    /// stray writes. One the runtime already took for itself (its signal pipe: a descriptor
+    /// opened close-on-exec, which nothing inherited can be) is left alone and never used.
+    /// </summary>
+    public static void Claim()
     {
-        if (OperatingSystem.IsWindows() || StdinIsTerminal)
+        if (OperatingSystem.IsWindows())
         {
-            return Console.OpenStandardInput();
+            return;
         }
 
-        return OpenUnixFd(0, PipeDirection.In, FileAccess.Read) ?? Stream.Null;
+        for (var fd = 0; fd <= 2; fd++)
+        {
+            var flags = Libc.FcntlGetFd(fd, Libc.FGetFd);
+            if (flags < 0)
+            {
+                Inherited[fd] = false;
+                using var devNull = File.OpenHandle("/dev/null", FileMode.Open, fd == 0 ? FileAccess.Read : FileAccess.Write);
+                _ = Libc.Dup2((int)devNull.DangerousGetHandle(), fd);
+            }
+            else if ((flags & Libc.FdCloexec) != 0)
+            {
+                Inherited[fd] = false;
+            }
+        }
     }
 
-    public static Stream OpenStdout()
+    public static bool StdinIsTerminal => Inherited[0] && !Console.IsInputRedirected;
+
+    public static bool StdoutIsTerminal => Inherited[1] && !Console.IsOutputRedirected;
+
+    /// <summary>stdin; empty when nsock was started without one.</summary>
+    public static Stream OpenStdin()
     {
-        if (OperatingSystem.IsWindows() || !Console.IsOutputRedirected)
+        if (!Inherited[0])
         {
-            return Console.OpenStandardOutput();
+            return Stream.Null;
         }
 
-        return OpenUnixFd(1, PipeDirection.Out, FileAccess.Write) ?? Stream.Null;
+        return OperatingSystem.IsWindows() ? Console.OpenStandardInput() : (Stream?)OpenPipe(0, PipeDirection.In) ?? new DescriptorStream(0, FileAccess.Read);
+    }
+
+    /// <summary>stdout; null when nsock was started without one (it counts as a reader that has gone).</summary>
+    public static Stream? OpenStdout()
+    {
+        if (!Inherited[1])
+        {
+            return null;
+        }
+
+        return OperatingSystem.IsWindows() ? Console.OpenStandardOutput() : (Stream?)OpenPipe(1, PipeDirection.Out) ?? new DescriptorStream(1, FileAccess.Write);
+    }
+
+    /// <summary>stderr; null when nsock was started without one (messages are then dropped).</summary>
+    public static Stream? OpenStderr()
+    {
+        if (!Inherited[2])
+        {
+            return null;
+        }
+
+        return OperatingSystem.IsWindows() ? Console.OpenStandardError() : new DescriptorStream(2, FileAccess.Write);
     }
 
     /// <summary>
-    /// Closes our stdout for good, so the reader of a pipe sees EOF now, while the session may
-    /// go on sending. fd 1 is pointed at /dev/null rather than closed, so no socket opened later
-    /// can take the number 1 and receive stray writes. The .NET runtime keeps private duplicates
-    /// of fds 0-2 from startup; on Linux those copies of our stdout are pointed at /dev/null too,
-    /// unless stderr is the same pipe (2&gt;&amp;1), which keeps it open whatever we do.
+    /// Closes our stdout for good, so the reader of a pipe sees EOF now, while the session may go
+    /// on sending. fd 1 is pointed at /dev/null rather than closed, so no socket opened later can
+    /// take the number 1. The framework-dependent runtime keeps private duplicates of fds 0-2
+    /// from startup: those that share fd 1's open file (same file, same access mode) are pointed
+    /// at /dev/null too, and nothing else is touched. (When stderr is the same pipe, 2&gt;&amp;1,
+    /// the reader sees EOF only at exit whatever nsock does.)
     /// </summary>
     public static void ReleaseStdout()
     {
-        if (OperatingSystem.IsWindows() || !Console.IsOutputRedirected)
+        if (OperatingSystem.IsWindows() || !Inherited[1] || StdoutIsTerminal)
         {
             return;
         }
 
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Write);
         var nullFd = (int)devNull.DangerousGetHandle();
-        var stdout = FdTarget(1);
-        if (OperatingSystem.IsLinux() && stdout is not null && stdout != FdTarget(2))
+        foreach (var copy in RuntimeCopiesOfStdout(nullFd))
         {
-            foreach (var fd in Directory.EnumerateFiles("/proc/self/fd").Select(Path.GetFileName))
-            {
-                if (int.TryParse(fd, out var number) && number > 2 && number != nullFd && FdTarget(number) == stdout)
-                {
-                    _ = Dup2(nullFd, number);
-                }
-            }
+            _ = Libc.Dup2(nullFd, copy);
         }
 
-        _ = Dup2(nullFd, 1);
+        _ = Libc.Dup2(nullFd, 1);
     }
 
-    // What a descriptor refers to, e.g. "pipe:[4711]" (Linux); null where that cannot be told.
-    private static string? FdTarget(int fd)
+    private static IEnumerable<int> RuntimeCopiesOfStdout(int nullFd)
+    {
+        if (!OperatingSystem.IsLinux() || OpenFile(1) is not { } stdout || OpenFile(2) == stdout)
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles("/proc/self/fd")
+            .Select(fd => int.TryParse(Path.GetFileName(fd), out var number) ? number : -1)
+            .Where(fd => fd > 2 && fd != nullFd && OpenFile(fd) == stdout)
+            .ToList();
+    }
+
+    // What a descriptor refers to and how it was opened, e.g. "pipe:[4711] 1" for a pipe's write
+    // end (Linux): a pipe's two ends name the same pipe, and only the access mode tells them apart.
+    private static string? OpenFile(int fd)
     {
         try
         {
-            return OperatingSystem.IsLinux() ? new FileInfo($"/proc/self/fd/{fd}").LinkTarget : null;
+            var target = new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+            var flags = File.ReadLines($"/proc/self/fdinfo/{fd}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            return target is null || flags is null ? null : $"{target} {Convert.ToInt32(flags[6..].Trim(), 8) & 3}";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return null;
         }
     }
 
-    private static Stream? OpenUnixFd(int fd, PipeDirection direction, FileAccess access)
+    private static PipeStream? OpenPipe(int fd, PipeDirection direction)
     {
         try
         {
@@ -85,22 +143,7 @@ internal static partial class StdioHandles
         }
         catch (IOException)
         {
-            // Not a pipe or socket: a regular file or a device such as /dev/null.
-        }
-
-        // The console stream calls read(2)/write(2) at the descriptor's own offset, as a shell
-        // redirection expects (FileStream would pwrite at an offset of its own and overwrite what
-        // others appended). Files and devices do not block, so its synchronous I/O is harmless.
-        try
-        {
-            return access == FileAccess.Read ? Console.OpenStandardInput() : Console.OpenStandardOutput();
-        }
-        catch (IOException)
-        {
-            return null; // closed or unusable descriptor: behave as empty input / discarded output
+            return null; // not a pipe or socket: a file, a device or a terminal
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
-    private static partial int Dup2(int oldFd, int newFd);
 }

@@ -1,19 +1,27 @@
+using Nsock.Platform;
 using Nsock.Relay;
 
 namespace Nsock.LocalEnds;
 
 /// <summary>
-/// Writes received bytes to stdout unchanged. A reader that went away (EPIPE) becomes
-/// <see cref="SinkClosedException"/>; completing closes stdout so a pipeline sees EOF.
+/// Writes received bytes to stdout unchanged. A reader that went away (EPIPE, or no stdout at
+/// all) becomes <see cref="SinkClosedException"/>: the session ends quietly. Any other failure
+/// (a full disk, an I/O error) loses data, so it ends nsock with an error (exit 1).
+/// Completing closes stdout so a pipeline sees EOF.
 /// </summary>
-internal sealed class StdoutSink(Stream stdout) : IRelaySink
+internal sealed class StdoutSink(Stream? stdout) : IRelaySink
 {
-    // A pipe is written asynchronously; a file, device or terminal synchronously, since the
-    // console stream's "async" write is a thread pool hop around the same write(2).
+    // A pipe is written asynchronously; a file, device or terminal synchronously, since an
+    // "async" write there is a thread pool hop around the same write(2).
     private readonly bool _writeInline = stdout is not System.IO.Pipes.PipeStream;
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
+        if (stdout is null)
+        {
+            throw new SinkClosedException();
+        }
+
         try
         {
             if (_writeInline)
@@ -26,21 +34,31 @@ internal sealed class StdoutSink(Stream stdout) : IRelaySink
         }
         catch (IOException e)
         {
-            throw new SinkClosedException(e);
+            throw Classify(e);
         }
     }
 
     public async ValueTask CompleteAsync(CancellationToken ct)
     {
+        if (stdout is null)
+        {
+            return;
+        }
+
         try
         {
             await stdout.FlushAsync(ct).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            throw new SinkClosedException(e);
+            throw Classify(e);
         }
 
         StdioHandles.ReleaseStdout();
     }
+
+    // A pipe or socket fails a write only when its reader has gone; a file or device says why.
+    private static Exception Classify(IOException e) => e is DescriptorException { Errno: not Errno.EPIPE } failure
+        ? new NsockException(ExitCodes.Network, "stdout", failure.Message, e)
+        : new SinkClosedException(e);
 }

@@ -20,7 +20,7 @@ internal sealed class HexDump(string peer)
     internal static string Format(char direction, string peer, ref long offset, ReadOnlySpan<byte> chunk)
     {
         var text = new StringBuilder(chunk.Length * 5 + 64);
-        text.Append(direction).Append(' ').Append(peer).Append(' ').Append(chunk.Length).Append(" bytes\n");
+        text.Append(direction).Append(' ').Append(SafeText.Escape(peer)).Append(' ').Append(chunk.Length).Append(" bytes\n");
         for (var line = 0; line < chunk.Length; line += 16)
         {
             var row = chunk.Slice(line, Math.Min(16, chunk.Length - line));

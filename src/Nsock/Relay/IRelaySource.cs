@@ -5,4 +5,11 @@ internal interface IRelaySource
 {
     /// <summary>Reads into <paramref name="buffer"/>; 0 means the source has ended.</summary>
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct);
+
+    /// <summary>
+    /// Completes when a read would not wait (data, or the end, is there), so the caller need not
+    /// hold a buffer meanwhile. A source shared by many idle connections (the -k stdin) waits
+    /// here; one that cannot tell completes at once.
+    /// </summary>
+    ValueTask WaitForDataAsync(CancellationToken ct) => ValueTask.CompletedTask;
 }

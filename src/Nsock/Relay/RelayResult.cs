@@ -9,8 +9,12 @@ internal enum RelayOutcome
     /// <summary>Whoever reads stdout went away: end quietly, exit 0.</summary>
     OutputClosed,
 
+    /// <summary>The local end could not take data (stdout on a full disk): nsock ends with that error.</summary>
+    OutputFailed,
+
     /// <summary>No data either way for the idle timeout.</summary>
     IdleTimeout,
 }
 
-internal sealed record RelayResult(RelayOutcome Outcome, long BytesSent, long BytesReceived);
+/// <param name="Failure">With <see cref="RelayOutcome.OutputFailed"/>: what went wrong.</param>
+internal sealed record RelayResult(RelayOutcome Outcome, long BytesSent, long BytesReceived, NsockException? Failure = null);

@@ -19,6 +19,7 @@ internal sealed class StreamRelay
     private readonly HexDump? _hex;
     private long _bytesReceived;
     private volatile bool _outputClosed;
+    private volatile NsockException? _outputFailure;
 
     /// <param name="localEnd">Builds the local end; it gets this connection's send path, for ends that answer the peer (echo).</param>
     public StreamRelay(Socket socket, RelayOptions options, string peer, Func<SocketSender, LocalEnd> localEnd)
@@ -73,8 +74,11 @@ internal sealed class StreamRelay
         }
 
         ct.ThrowIfCancellationRequested();
-        var outcome = _outputClosed ? RelayOutcome.OutputClosed : idle ? RelayOutcome.IdleTimeout : RelayOutcome.Completed;
-        return new RelayResult(outcome, Sender.BytesSent, Interlocked.Read(ref _bytesReceived));
+        var outcome = _outputFailure is not null ? RelayOutcome.OutputFailed
+            : _outputClosed ? RelayOutcome.OutputClosed
+            : idle ? RelayOutcome.IdleTimeout
+            : RelayOutcome.Completed;
+        return new RelayResult(outcome, Sender.BytesSent, Interlocked.Read(ref _bytesReceived), _outputFailure);
     }
 
     // A failing pump must not leave the other one waiting forever.
@@ -98,10 +102,12 @@ internal sealed class StreamRelay
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-        try
+        while (true)
         {
-            while (true)
+            // Like the receive side: no buffer is held while the source has nothing to give.
+            await source.WaitForDataAsync(ct).ConfigureAwait(false);
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+            try
             {
                 var read = await source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct).ConfigureAwait(false);
                 if (read == 0)
@@ -112,10 +118,10 @@ internal sealed class StreamRelay
                 _clock.Touch();
                 await Guard(Sender.SendAsync(buffer.AsMemory(0, read), ct)).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         Sender.ShutdownSend();
@@ -183,6 +189,12 @@ internal sealed class StreamRelay
         catch (SinkClosedException)
         {
             _outputClosed = true;
+            throw new OperationCanceledException();
+        }
+        catch (NsockException e)
+        {
+            // The local end failed (stdout on a full disk): not this peer's doing, and fatal to nsock.
+            _outputFailure = e;
             throw new OperationCanceledException();
         }
     }

@@ -2,7 +2,8 @@ namespace Nsock.Terminal;
 
 /// <summary>
 /// Progress messages for -v: stderr only, silent unless verbose. Plain lines with no prefix, so
-/// the readiness line is exactly <c>listening on ADDR:PORT</c> for scripts to match.
+/// the readiness line is exactly <c>listening on ADDR:PORT</c> for scripts to match. Each message
+/// is one line: names in it (a peer's chosen address, a path) cannot break it or steer a terminal.
 /// </summary>
 internal static class Log
 {
@@ -12,7 +13,7 @@ internal static class Log
     {
         if (Verbose)
         {
-            Stderr.WriteLine(message);
+            Stderr.WriteLine(SafeText.Escape(message));
         }
     }
 
@@ -21,7 +22,7 @@ internal static class Log
     {
         if (Verbose)
         {
-            Stderr.WriteLine(Colour.Yellow("nsock: ") + what + ": " + why);
+            Stderr.WriteLine(Colour.Yellow("nsock: ") + SafeText.Escape(what) + ": " + SafeText.Escape(why));
         }
     }
 }

@@ -1,36 +1,37 @@
+using System.Text;
+using Nsock.LocalEnds;
+
 namespace Nsock.Terminal;
 
 /// <summary>
 /// The single writer of human-facing text. Lines are written whole under a lock so that
-/// messages from concurrent connections (and hex dumps) never interleave mid-line.
+/// messages from concurrent connections (and hex dumps) never interleave mid-line. Writing to
+/// stderr never fails nsock: without a stderr, or once it breaks, messages are dropped.
 /// </summary>
 internal static class Stderr
 {
     private static readonly Lock Gate = new();
-    private static readonly TextWriter Writer = CreateWriter();
+    private static Stream? _output = StdioHandles.OpenStderr();
 
     public static void WriteLine(string line) => Write(line + "\n");
 
-    /// <summary>Writes text without a newline (prompts); flushed at once.</summary>
+    /// <summary>Writes text as it is, without a newline (prompts, hex dumps); at once.</summary>
     public static void Write(string text)
     {
         lock (Gate)
         {
             try
             {
-                Writer.Write(text);
-                Writer.Flush();
+                _output?.Write(Encoding.UTF8.GetBytes(text));
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
-                // stderr closed: messages have nowhere to go, and that must not end the session.
+                _output = null; // stderr is gone: messages have nowhere to go, and that must not end the session
             }
         }
     }
 
+    /// <summary>The one error line: <c>nsock: what: why</c>, each part made safe to print.</summary>
     public static void Error(string what, string why) =>
-        WriteLine(Colour.Red("nsock: ") + what + ": " + why);
-
-    private static StreamWriter CreateWriter() =>
-        new(Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = false, NewLine = "\n" };
+        WriteLine(Colour.Red("nsock: ") + SafeText.Escape(what) + ": " + SafeText.Escape(why));
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Nsock.Endpoints;
+using Nsock.Platform;
 
 namespace Nsock.Tests.Endpoints;
 
@@ -89,24 +90,41 @@ public sealed class UnixTests : IDisposable
     }
 
     [Fact]
-    public void The_created_file_is_removed_on_dispose_but_only_while_it_is_a_socket()
+    public void The_adopted_file_is_removed_on_dispose_only_while_it_is_that_very_socket()
     {
-        var path = UnixPath.Parse(PathOf("mine.sock"));
-        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        var mine = UnixPath.Parse(PathOf("mine.sock"));
+        using (BindSocketFile(mine))
         {
-            socket.Bind(path.EndPoint);
-            UnixSocketFile.Created(path, UnixFileMode.UserRead | UnixFileMode.UserWrite)!.Dispose();
+            UnixSocketFile.Adopt(mine)!.Dispose();
+            Assert.False(File.Exists(mine.Text));
         }
 
-        Assert.False(File.Exists(path.Text));
+        var replacedByFile = UnixPath.Parse(PathOf("file.sock"));
+        using (BindSocketFile(replacedByFile))
+        {
+            var file = UnixSocketFile.Adopt(replacedByFile)!;
+            File.Delete(replacedByFile.Text);
+            File.WriteAllText(replacedByFile.Text, "someone else's file now");
+            file.Dispose();
+            Assert.Equal("someone else's file now", File.ReadAllText(replacedByFile.Text));
+        }
 
-        var replaced = UnixPath.Parse(PathOf("replaced.sock"));
-        using var other = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        other.Bind(replaced.EndPoint);
-        var file = UnixSocketFile.Created(replaced, null)!;
-        File.Delete(replaced.Text);
-        File.WriteAllText(replaced.Text, "someone else's file now");
-        file.Dispose();
-        Assert.Equal("someone else's file now", File.ReadAllText(replaced.Text));
+        var replacedBySocket = UnixPath.Parse(PathOf("other.sock"));
+        using (BindSocketFile(replacedBySocket))
+        {
+            var file = UnixSocketFile.Adopt(replacedBySocket)!;
+            File.Delete(replacedBySocket.Text);
+            using var theirs = BindSocketFile(replacedBySocket);
+            file.Dispose();
+            Assert.Equal(FileKindValue.Socket, FileKind.Of(replacedBySocket.Text));
+        }
+    }
+
+    // A socket file made with the runtime's Bind (which unlinks it again when the socket is disposed).
+    private static Socket BindSocketFile(UnixPath path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(path.EndPoint);
+        return socket;
     }
 }

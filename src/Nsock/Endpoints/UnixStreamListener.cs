@@ -1,0 +1,134 @@
+using System.Net.Sockets;
+using Nsock.Platform;
+
+namespace Nsock.Endpoints;
+
+/// <summary>
+/// A unix stream listener that accepts through the system call. The runtime's accept sizes its
+/// address buffer to the listener's own address and aborts the process when a client bound to a
+/// longer one connects; here every address fits, and the client's name is read from the bytes
+/// accept gives. Waiting for a client blocks a dedicated thread in poll(2), woken through a pipe
+/// when the wait is cancelled. Disposing closes the listener, then removes its socket file (if
+/// it is still the one nsock bound).
+/// </summary>
+internal sealed class UnixStreamListener : IStreamListener
+{
+    private readonly Socket _listener;
+    private readonly UnixSocketFile? _file;
+    private readonly string _name;
+    private readonly int _wakeRead;
+    private readonly int _wakeWrite;
+
+    /// <param name="listener">Bound and listening, in non-blocking mode.</param>
+    public UnixStreamListener(Socket listener, UnixSocketFile? file, string name)
+    {
+        _listener = listener;
+        _file = file;
+        _name = name;
+        Span<int> wake = stackalloc int[2];
+        if (Libc.Pipe(wake) != 0)
+        {
+            throw new NsockException(ExitCodes.LocalResource, name, Libc.Describe(Errno.Last));
+        }
+
+        (_wakeRead, _wakeWrite) = (wake[0], wake[1]);
+    }
+
+    public async ValueTask<AcceptedClient> AcceptAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var address = new byte[UnixSocketAddress.Capacity];
+            var length = address.Length;
+            var fd = AcceptOne(address, ref length);
+            if (fd >= 0)
+            {
+                return Wrap(fd, address.AsSpan(0, Math.Min(length, address.Length)));
+            }
+
+            var errno = Errno.Last;
+            if (errno == Errno.EAGAIN)
+            {
+                await WaitForClientAsync(ct).ConfigureAwait(false);
+            }
+            else if (errno != Errno.EINTR)
+            {
+                throw new SocketException((int)AcceptError(errno));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _ = Libc.Write(_wakeWrite, [1], 1);
+        _listener.Dispose();
+        _ = Libc.Close(_wakeRead);
+        _ = Libc.Close(_wakeWrite);
+        _file?.Dispose();
+    }
+
+    private int AcceptOne(Span<byte> address, ref int length)
+    {
+        var listener = (int)_listener.Handle;
+        if (OperatingSystem.IsLinux())
+        {
+            return Libc.Accept4(listener, address, ref length, Libc.SockCloexec);
+        }
+
+        var fd = Libc.Accept(listener, address, ref length);
+        if (fd >= 0)
+        {
+            _ = Libc.IoctlNoArgument(fd, Libc.FioClex);
+        }
+
+        return fd;
+    }
+
+    private AcceptedClient Wrap(int fd, ReadOnlySpan<byte> address)
+    {
+        try
+        {
+            // Unbound clients (the usual kind) are named by the path they came in on.
+            return new AcceptedClient(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), UnixSocketAddress.Describe(address) ?? _name);
+        }
+        catch
+        {
+            _ = Libc.Close(fd);
+            throw;
+        }
+    }
+
+    private async Task WaitForClientAsync(CancellationToken ct)
+    {
+        var listener = (int)_listener.Handle;
+        using (ct.UnsafeRegister(_ => _ = Libc.Write(_wakeWrite, [1], 1), null))
+        {
+            await Task.Factory.StartNew(
+                () =>
+                {
+                    Span<Libc.PollFd> fds = [new() { Fd = listener, Events = Libc.PollIn }, new() { Fd = _wakeRead, Events = Libc.PollIn }];
+                    while (Libc.Poll(fds, 2, -1) < 0 && Errno.Last == Errno.EINTR)
+                    {
+                    }
+
+                    if ((fds[1].Revents & Libc.PollIn) != 0)
+                    {
+                        _ = Libc.Read(_wakeRead, stackalloc byte[1], 1); // this wake-up is used
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
+
+    // The runtime's words for what accept said, so every listener fails alike.
+    private static SocketError AcceptError(int errno) =>
+        errno == Errno.EMFILE || errno == Errno.ENFILE ? SocketError.TooManyOpenSockets
+        : errno == Errno.ENOBUFS || errno == Errno.ENOMEM ? SocketError.NoBufferSpaceAvailable
+        : errno == Errno.ECONNABORTED ? SocketError.ConnectionAborted
+        : SocketError.SocketError;
+}

@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+
+namespace Nsock.Platform;
+
+/// <summary>
+/// The few C library calls nsock makes itself, where the runtime's own wrappers do something it
+/// must not (unlink a socket file on dispose, size an accept buffer to the listener's address)
+/// or offer nothing (umask, flock, descriptor flags). Unix only; callers check the platform.
+/// Variadic C functions (fcntl, ioctl) are only called without their optional argument, the one
+/// form that is safe through a fixed signature on every ABI.
+/// </summary>
+internal static partial class Libc
+{
+    public const int AfUnix = 1;
+    public const int SockStream = 1;
+    public const int SockDgram = 2;
+    public const int FGetFd = 1;
+    public const int FdCloexec = 1;
+    public const short PollIn = 0x1;
+    public const int LockExclusive = 2;
+    public const int LockNonBlocking = 4;
+    public const int LockUnlock = 8;
+
+    /// <summary>SOCK_CLOEXEC, a flag of socket() and accept4() on Linux; elsewhere set afterwards.</summary>
+    public static int SockCloexec => OperatingSystem.IsLinux() ? 0x80000 : 0;
+
+    /// <summary>FIOCLEX, for ioctl: close-on-exec where SOCK_CLOEXEC does not exist.</summary>
+    public static nuint FioClex => OperatingSystem.IsLinux() ? 0x5451u : 0x20006601u;
+
+    /// <summary>O_CLOEXEC, for <see cref="Open"/>.</summary>
+    public static int OCloexec => OperatingSystem.IsLinux() ? 0x80000 : 0x1000000;
+
+    /// <summary>open(path, flags) without a mode: never with O_CREAT.</summary>
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, ReadOnlySpan<byte> address, int length);
+
+    [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
+    public static partial int Listen(int fd, int backlog);
+
+    [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
+    public static partial int Accept4(int fd, Span<byte> address, ref int length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "accept", SetLastError = true)]
+    public static partial int Accept(int fd, Span<byte> address, ref int length);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int oldFd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int FcntlGetFd(int fd, int command);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int IoctlNoArgument(int fd, nuint request);
+
+    [LibraryImport("libc", EntryPoint = "umask")]
+    public static partial uint Umask(uint mask);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(Span<PollFd> fds, nuint count, int timeoutMs);
+
+    [LibraryImport("libc", EntryPoint = "pipe", SetLastError = true)]
+    public static partial int Pipe(Span<int> fds);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, Span<byte> buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nuint count);
+
+    /// <summary>The C library's text for an errno value, in lower case: "no space left on device".</summary>
+    public static string Describe(int errno)
+    {
+        var text = Marshal.GetPInvokeErrorMessage(errno);
+        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.') : $"error {errno}";
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+}
+
+/// <summary>The errno values nsock tells apart; those that differ are given for Linux and the BSDs (macOS).</summary>
+internal static class Errno
+{
+    public const int ENOENT = 2;
+    public const int EINTR = 4;
+    public const int EBADF = 9;
+    public const int ENOMEM = 12;
+    public const int EACCES = 13;
+    public const int ENOTDIR = 20;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
+    public const int ENOSPC = 28;
+    public const int EPIPE = 32;
+
+    public static int EAGAIN => OperatingSystem.IsLinux() ? 11 : 35;
+
+    public static int EWOULDBLOCK => EAGAIN;
+
+    public static int EADDRINUSE => OperatingSystem.IsLinux() ? 98 : 48;
+
+    public static int ECONNABORTED => OperatingSystem.IsLinux() ? 103 : 53;
+
+    public static int ENOBUFS => OperatingSystem.IsLinux() ? 105 : 55;
+
+    public static int Last => Marshal.GetLastPInvokeError();
+}
