@@ -18,7 +18,7 @@ need_dotnet() {
 # elsewhere say nothing: tests that need a missing peer fail and name it.
 install_peers() {
   local missing=()
-  command -v python3 >/dev/null || missing+=(python3)
+  { command -v python3 >/dev/null && [ -x /usr/bin/python3 ]; } || missing+=(python3)   # the other-user tests run /usr/bin/python3
   command -v socat >/dev/null || missing+=(socat)
   command -v ncat >/dev/null || missing+=(ncat)
   { command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD; } || missing+=(netcat-openbsd)

@@ -66,9 +66,13 @@ internal sealed partial class RunningProcess : IAsyncDisposable
     /// <summary>Starts the built nsock with these arguments.</summary>
     public static RunningProcess Nsock(params string[] args) => Start(NsockTool.Path, args);
 
-    /// <summary>Starts nsock with SIGINT at its default disposition, so a test can interrupt it.</summary>
+    /// <summary>Starts nsock with SIGINT and SIGQUIT at their default disposition, so a test can send them.</summary>
     public static RunningProcess NsockInterruptible(params string[] args) =>
-        Start("python3", ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])", NsockTool.Path, .. args]);
+        Start("python3", ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGQUIT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])", NsockTool.Path, .. args]);
+
+    /// <summary>Starts nsock after a shell <paramref name="setup"/> (such as <c>umask 077</c> or <c>ulimit -n 64</c>).</summary>
+    public static RunningProcess NsockAfter(string setup, params string[] args) =>
+        Start("sh", ["-c", setup + "; exec \"$0\" \"$@\"", NsockTool.Path, .. args]);
 
     public static RunningProcess Start(string program, IEnumerable<string> args, Func<Stream, CancellationToken, Task>? stdoutConsumer = null, IReadOnlyDictionary<string, string?>? environment = null) =>
         new(program, args, stdoutConsumer, environment);

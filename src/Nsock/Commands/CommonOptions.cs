@@ -114,20 +114,20 @@ internal static class CommonOptions
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            try
+            if (text.Length is 0 or > 12 || !text.All(c => c is >= '0' and <= '7'))
             {
-                var mode = Convert.ToInt32(text, 8);
-                if (text.Length is > 0 and <= 4 && mode is >= 0 and <= 0x1FF)
-                {
-                    return (UnixFileMode)mode;
-                }
-            }
-            catch (FormatException)
-            {
+                UsageErrors.Add(result, $"--mode takes octal permissions such as 600 or 0660, not '{text}'");
+                return null;
             }
 
-            UsageErrors.Add(result, $"--mode takes octal permissions such as 600 or 0660, not '{text}'");
-            return null;
+            var mode = Convert.ToInt32(text, 8);
+            if (mode > 0x1FF)
+            {
+                UsageErrors.Add(result, $"--mode takes permission bits 000 to 777 (set-user-ID, set-group-ID and sticky mean nothing on a socket), not '{text}'");
+                return null;
+            }
+
+            return (UnixFileMode)mode;
         },
     };
 
@@ -200,6 +200,9 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary>The shortest duration nsock's clocks can honour: one millisecond.</summary>
+    private const double MinSeconds = 0.001;
+
     private static Option<double?> Seconds(string name, string? alias, string description) => new(name, alias is null ? [] : [alias])
     {
         Description = description,
@@ -207,12 +210,12 @@ internal static class CommonOptions
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= int.MaxValue / 1000)
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= MinSeconds && value <= int.MaxValue / 1000)
             {
                 return value;
             }
 
-            UsageErrors.Add(result, $"{name} takes a positive number of seconds, not '{text}'");
+            UsageErrors.Add(result, $"{name} takes a number of seconds from {MinSeconds} to {int.MaxValue / 1000}, not '{text}'");
             return null;
         },
     };

@@ -99,10 +99,12 @@ internal sealed class DatagramRelay
     public async Task SendAllAsync(IRelaySource source, Func<CancellationToken, ValueTask<EndPoint?>> destination, CancellationToken ct, bool answering = false)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+        var fairness = default(FairShare);
         try
         {
             while (true)
             {
+                await fairness.TurnAsync().ConfigureAwait(false);
                 var read = await source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct).ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -132,8 +134,11 @@ internal sealed class DatagramRelay
     public async Task ReceiveAllAsync(IDatagramSink sink, long? count, CancellationToken ct)
     {
         var anyAddress = AnyEndPoint(_socket);
+        var fairness = default(FairShare);
         while (count is null || DatagramsReceived < count)
         {
+            await fairness.TurnAsync().ConfigureAwait(false);
+
             // Wait for a datagram before renting, so a quiet socket holds no buffer.
             await WaitForDatagramAsync(ct).ConfigureAwait(false);
             var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);

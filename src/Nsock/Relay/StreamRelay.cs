@@ -102,8 +102,11 @@ internal sealed class StreamRelay
             return;
         }
 
+        var fairness = default(FairShare);
         while (true)
         {
+            await fairness.TurnAsync().ConfigureAwait(false);
+
             // Like the receive side: no buffer is held while the source has nothing to give.
             await source.WaitForDataAsync(ct).ConfigureAwait(false);
             var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
@@ -134,8 +137,11 @@ internal sealed class StreamRelay
     private async Task ReceiveAsync(CancellationToken ct)
     {
         var drained = true;
+        var fairness = default(FairShare);
         while (true)
         {
+            await fairness.TurnAsync().ConfigureAwait(false);
+
             // Once the socket is drained, wait for data before renting a buffer, so an idle
             // connection holds no memory; while data streams in, read on at once.
             if (drained)

@@ -33,5 +33,8 @@ internal static class Stderr
 
     /// <summary>The one error line: <c>nsock: what: why</c>, each part made safe to print.</summary>
     public static void Error(string what, string why) =>
-        WriteLine(Colour.Red("nsock: ") + SafeText.Escape(what) + ": " + SafeText.Escape(why));
+        WriteLine(Colour.Red("nsock: ") + SafeText.Escape(Quoted(what)) + ": " + SafeText.Escape(why));
+
+    // An empty or space-edged culprit (a port given as '' or ' 80') is shown in quotes.
+    private static string Quoted(string what) => what.Length == 0 || char.IsWhiteSpace(what[0]) || char.IsWhiteSpace(what[^1]) ? $"'{what}'" : what;
 }
