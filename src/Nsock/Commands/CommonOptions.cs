@@ -85,9 +85,12 @@ internal static class CommonOptions
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            if (Enum.TryParse<DatagramFormat>(text, ignoreCase: true, out var format) && !char.IsDigit(text[0]))
+            foreach (var format in Enum.GetValues<DatagramFormat>())
             {
-                return format;
+                if (string.Equals(format.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return format;
+                }
             }
 
             UsageErrors.Add(result, $"--format takes raw, line, hex or json, not '{text}'");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 
 namespace Nsock.Endpoints;
 
@@ -24,9 +25,19 @@ internal static class HostName
         // TryParse also takes "[::1]:80" (with a port): brackets only count around the whole host.
         if (!inner.Contains('[') && inner.Contains(':') && IPAddress.TryParse(inner, out var v6))
         {
-            return v6.IsIPv4MappedToIPv6
-                ? throw NsockException.Usage(host, $"an IPv4-mapped IPv6 address: give the IPv4 address {v6.MapToIPv4()} instead")
-                : v6;
+            if (v6.IsIPv4MappedToIPv6)
+            {
+                throw NsockException.Usage(host, $"an IPv4-mapped IPv6 address: give the IPv4 address {v6.MapToIPv4()} instead");
+            }
+
+            // The runtime reads an unknown zone ("fe80::1%nosuch") as no zone at all.
+            var zone = inner.IndexOf('%') is var percent and >= 0 ? inner[(percent + 1)..] : null;
+            if (zone is not null && !zone.All(char.IsAsciiDigit) && !NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == zone))
+            {
+                throw NsockException.Usage(host, $"no interface '{zone}' for the address's zone");
+            }
+
+            return v6;
         }
 
         if (bracketed && IPAddress.TryParse(inner, out _))
