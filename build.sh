@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nsock build entry point.
 #   ./build.sh install   pack, install nsock as a global dotnet tool from the local package, run it
-#   ./build.sh test      build everything and run every test (what CI runs)
+#   ./build.sh test      build everything, publish the Native AOT build, run every test (what CI runs)
 #   ./build.sh pack      make the tool package in artifacts/packages
 #   ./build.sh build     build only
 set -euo pipefail
@@ -14,8 +14,9 @@ need_dotnet() {
   command -v dotnet >/dev/null || { echo "build.sh: the .NET 10 SDK is needed (dotnet not on PATH)" >&2; exit 1; }
 }
 
-# The end-to-end tests talk to real peers. As root on Debian/Ubuntu, install the missing ones;
-# elsewhere say nothing: tests that need a missing peer fail and name it.
+# The end-to-end tests talk to real peers (and the Native AOT publish needs a C toolchain). As root
+# on Debian/Ubuntu, install the missing ones; elsewhere say nothing: tests that need a missing peer
+# fail and name it.
 install_peers() {
   local missing=()
   { command -v python3 >/dev/null && [ -x /usr/bin/python3 ]; } || missing+=(python3)   # the other-user tests run /usr/bin/python3
@@ -24,6 +25,7 @@ install_peers() {
   { command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD; } || missing+=(netcat-openbsd)
   command -v ip >/dev/null || missing+=(iproute2)        # IPv6 multicast test: veth in a private netns
   command -v unshare >/dev/null || missing+=(util-linux)
+  [ -z "$(aot_rid)" ] || { command -v clang || command -v gcc; } >/dev/null || missing+=(clang zlib1g-dev) # Native AOT publish
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "build.sh: installing test peers: ${missing[*]}" >&2
@@ -54,11 +56,44 @@ install_tool() {
   esac
 }
 
+# The runtime identifier of a Native AOT build of nsock here, or nothing where the tests do not
+# expect one (only Linux x64/arm64 do).
+aot_rid() {
+  [ "$(uname -s)" = Linux ] || return 0
+  local libc=linux
+  { ldd --version 2>&1 | grep -qi musl; } && libc=linux-musl
+  case "$(uname -m)" in
+    x86_64 | amd64) echo "$libc-x64" ;;
+    aarch64 | arm64) echo "$libc-arm64" ;;
+  esac
+}
+
+# Some end-to-end tests run the Native AOT build too (artifacts/aot/nsock, see NsockTool.AotPath).
+# It is built in its own artifacts/aot-build, so src/Nsock's bin/obj (the framework-dependent
+# build the other tests run) are left alone. Where the tests expect it, a failed publish fails
+# the test run; a stale binary from an earlier run is removed first, never tested.
+publish_aot() {
+  rm -rf artifacts/aot
+  local rid
+  rid=$(aot_rid)
+  if [ -z "$rid" ]; then
+    echo "build.sh: no Native AOT build on $(uname -s) $(uname -m); its tests are skipped" >&2
+    return 0
+  fi
+  if ! dotnet publish src/Nsock/Nsock.csproj -c "$configuration" -r "$rid" -p:PublishAot=true \
+      --artifacts-path artifacts/aot-build -o artifacts/aot --nologo -v quiet; then
+    echo "build.sh: FAILED: Native AOT publish for $rid (it needs a C toolchain: clang or gcc, and zlib1g-dev); the tests of the AOT build will fail" >&2
+    return 1
+  fi
+  [ -x artifacts/aot/nsock ] || { echo "build.sh: FAILED: Native AOT publish made no artifacts/aot/nsock" >&2; return 1; }
+}
+
 run_tests() {
   need_dotnet
   install_peers
   build
   local failed=0
+  publish_aot || failed=1
   for project in tests/Nsock.Tests tests/Nsock.EndToEnd; do
     dotnet test --project "$project" -c "$configuration" --no-build "$@" || failed=1
   done

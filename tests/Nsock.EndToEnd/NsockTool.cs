@@ -1,13 +1,55 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace Nsock.EndToEnd;
 
-/// <summary>Where the built tool is: the apphost next to nsock.dll of this configuration.</summary>
+/// <summary>Which build of nsock a test runs.</summary>
+public enum NsockBuild
+{
+    /// <summary>The apphost and nsock.dll of this configuration, on the shared runtime (<see cref="NsockTool.Path"/>).</summary>
+    FrameworkDependent,
+
+    /// <summary>The Native AOT build that <c>./build.sh test</c> publishes (<see cref="NsockTool.AotPath"/>).</summary>
+    Aot,
+}
+
+/// <summary>
+/// Where the built tool is: the apphost next to nsock.dll of this configuration, and the Native
+/// AOT build in artifacts/aot.
+/// </summary>
 internal static class NsockTool
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string Path { get; } = FindTool();
+
+    /// <summary>The Native AOT build; <c>./build.sh test</c> publishes it there before the tests run.</summary>
+    public static string AotPath { get; } = System.IO.Path.Combine(RepoRoot, "artifacts", "aot", OperatingSystem.IsWindows() ? "nsock.exe" : "nsock");
+
+    /// <summary>Where build.sh publishes the AOT build, so its absence is a failure, not a skip.</summary>
+    public static bool AotExpected =>
+        OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>The tool of <paramref name="build"/>. A missing AOT build fails the test where build.sh makes one, and skips it elsewhere.</summary>
+    public static string PathOf(NsockBuild build)
+    {
+        if (build == NsockBuild.FrameworkDependent)
+        {
+            return Path;
+        }
+
+        if (File.Exists(AotPath))
+        {
+            return AotPath;
+        }
+
+        if (!AotExpected)
+        {
+            Assert.Skip($"no Native AOT build of nsock on {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}");
+        }
+
+        throw new InvalidOperationException($"Native AOT build not found at {AotPath}: run ./build.sh test, which publishes it (publish_aot in build.sh)");
+    }
 
     private static string FindRepoRoot()
     {
