@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Nsock.Platform;
 using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
@@ -6,9 +7,11 @@ namespace Nsock.Endpoints;
 /// <summary>
 /// -k: accepts clients until cancelled and serves each concurrently with <c>serve</c>. Beyond
 /// --max-conns a client is accepted and closed at once, so it learns it was turned away
-/// instead of waiting in the backlog. One client's failure never ends the server. Each client
-/// holds a slot; <c>serve</c> may give it back early (before it reports the client closed), so
-/// whoever saw that report can connect again at once.
+/// instead of waiting in the backlog. Beyond what the descriptor limit allows (see
+/// <see cref="DescriptorBudget"/>) clients are not accepted but wait in the backlog until one
+/// leaves. One client's failure never ends the server. Each client holds a slot; <c>serve</c>
+/// may give it back early (before it reports the client closed), so whoever saw that report can
+/// connect again at once.
 /// </summary>
 internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<AcceptedClient, IDisposable, CancellationToken, Task> serve)
 {
@@ -18,10 +21,17 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
 
     public async Task RunAsync(CancellationToken ct)
     {
+        RuntimeWarmup.BeforeServing();
+        using var room = DescriptorRoom();
         try
         {
             while (true)
             {
+                if (room is not null)
+                {
+                    await room.WaitAsync(ct).ConfigureAwait(false);
+                }
+
                 AcceptedClient client;
                 try
                 {
@@ -29,6 +39,7 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
                 }
                 catch (SocketException e) when (IsTransient(e.SocketErrorCode))
                 {
+                    room?.Release();
                     Log.Warn("accept", SocketFailure.Describe(e));
                     if (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
                     {
@@ -43,10 +54,11 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
                 {
                     Log.Warn(client.Peer, $"closed at once: --max-conns {max} reached");
                     client.Socket.Dispose();
+                    room?.Release();
                     continue;
                 }
 
-                Track(ServeOneAsync(client, ct));
+                Track(ServeOneAsync(client, room, ct));
             }
         }
         finally
@@ -81,29 +93,60 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
             TaskScheduler.Default);
     }
 
-    private async Task ServeOneAsync(AcceptedClient client, CancellationToken ct)
+    private async Task ServeOneAsync(AcceptedClient client, SemaphoreSlim? room, CancellationToken ct)
     {
         var slot = new Slot(this);
         await Task.Yield(); // the accept loop goes on while this client is served
-        using (slot)
-        using (client.Socket)
+        try
         {
-            try
+            using (slot)
+            using (client.Socket)
             {
                 await serve(client, slot, ct).ConfigureAwait(false);
             }
-            catch (NsockException e)
-            {
-                Log.Warn(e.What, e.Why);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-            }
-            catch (SocketException e)
-            {
-                Log.Warn(client.Peer, SocketFailure.Describe(e));
-            }
         }
+        catch (NsockException e)
+        {
+            Log.Warn(e.What, e.Why);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (SocketException e)
+        {
+            Log.Warn(client.Peer, SocketFailure.Describe(e));
+        }
+        catch (Exception e)
+        {
+            // A fault of ours, or the runtime's out of resources: it ends this client, not the server.
+            Stderr.Error(client.Peer, $"internal error: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            room?.Release();
+        }
+    }
+
+    // Room for as many clients as the descriptor limit leaves; null where there is no such limit.
+    private static SemaphoreSlim? DescriptorRoom()
+    {
+        if (DescriptorBudget.Now() is not var (limit, open))
+        {
+            return null;
+        }
+
+        var fit = limit - open - DescriptorBudget.Headroom;
+        if (fit < 1)
+        {
+            throw new NsockException(ExitCodes.LocalResource, "descriptors", $"too few file descriptors to serve anyone: {open} of {limit} are in use already (ulimit -n {limit}; the framework-dependent runtime alone holds about 60)");
+        }
+
+        if (fit < 16)
+        {
+            Log.Warn("descriptors", $"room for {fit} client(s) at once (ulimit -n {limit}); more wait in the backlog");
+        }
+
+        return new SemaphoreSlim(fit);
     }
 
     // Errors that concern one would-be client or a passing shortage, not the listener.

@@ -6,19 +6,25 @@ namespace Nsock.Endpoints;
 /// <summary>Turns HOST into the addresses to try, honouring -4/-6.</summary>
 internal static class AddressResolver
 {
-    public static async Task<IPAddress[]> ResolveAsync(string host, IpFamily family, CancellationToken ct)
+    public static Task<IPAddress[]> ResolveAsync(string host, IpFamily family, CancellationToken ct)
     {
         var literal = HostName.ParseLiteral(host);
-        if (literal is not null)
+        if (literal is null)
         {
-            if (!family.Allows(literal.AddressFamily))
-            {
-                throw NsockException.Usage(host, $"{family.Flag()} given but this is not an {family.Name()} address");
-            }
-
-            return [literal];
+            return LookUpAsync(host, family, ct);
         }
 
+        if (!family.Allows(literal.AddressFamily))
+        {
+            throw NsockException.Usage(host, $"{family.Flag()} given but this is not an {family.Name()} address");
+        }
+
+        return Task.FromResult<IPAddress[]>([literal]);
+    }
+
+    // Its own method, so the resolver's assembly (two file descriptors) is loaded only for names.
+    private static async Task<IPAddress[]> LookUpAsync(string host, IpFamily family, CancellationToken ct)
+    {
         IPAddress[] found;
         try
         {

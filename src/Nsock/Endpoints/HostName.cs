@@ -32,7 +32,7 @@ internal static class HostName
 
             // The runtime reads an unknown zone ("fe80::1%nosuch") as no zone at all.
             var zone = inner.IndexOf('%') is var percent and >= 0 ? inner[(percent + 1)..] : null;
-            if (zone is not null && !zone.All(char.IsAsciiDigit) && !NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == zone))
+            if (zone is not null && !zone.All(char.IsAsciiDigit) && !IsInterface(zone))
             {
                 throw NsockException.Usage(host, $"no interface '{zone}' for the address's zone");
             }
@@ -61,6 +61,9 @@ internal static class HostName
         CheckNameLength(host);
         return null;
     }
+
+    // Its own method: the assembly behind it is loaded only when an address names a zone.
+    private static bool IsInterface(string name) => NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == name);
 
     // The resolver reads a name whose last label is a number as an IPv4 address of some form.
     private static bool LooksNumeric(string host)

@@ -33,6 +33,8 @@ internal static class SocketFailure
         SocketError.AccessDenied => "permission denied",
         SocketError.AddressNotAvailable => "address not available on this machine",
         SocketError.AddressFamilyNotSupported => "address family not supported",
+        SocketError.TooManyOpenSockets => "too many open files",
+        SocketError.NoBufferSpaceAvailable => "no buffer space available",
         SocketError.HostNotFound or SocketError.NoData => "name not known",
         SocketError.TryAgain => "name lookup failed temporarily",
         _ => e.Message.ToLowerInvariant().TrimEnd('.'),
