@@ -63,6 +63,10 @@ internal static class Datagrams
         {
             return ExitCodes.Success;
         }
+        catch (SinkFailedException e)
+        {
+            throw e.Failure;
+        }
         finally
         {
             await session.CancelAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Relay;
 using Nsock.Terminal;
@@ -24,26 +25,27 @@ internal static class Session
         }
     }
 
-    /// <summary>One of many -k clients: its end is only logged; the result says whether stdout still takes data.</summary>
+    /// <summary>One of many -k clients: its end is only logged, then handed to <paramref name="over"/>.</summary>
     /// <param name="slot">The client's place under --max-conns, given back before the close is reported.</param>
-    public static async Task<RelayResult> RunSharedAsync(Socket socket, IDisposable slot, string peer, RelayOptions options, StdioEnds ends, CancellationToken ct)
+    public static async Task RunSharedAsync(AcceptedClient client, IDisposable slot, RelayOptions options, StdioEnds ends, Action<RelayResult> over, CancellationToken ct)
     {
+        Log.Info($"connection from {client.Peer}");
         RelayResult result;
         using (var stdinShare = ends.SubscribeToStdin())
         {
-            result = await new StreamRelay(socket, options, peer, sender => ends.ForSharedSession(sender, stdinShare)).RunAsync(ct).ConfigureAwait(false);
+            result = await new StreamRelay(client.Socket, options, client.Peer, sender => ends.ForSharedSession(sender, stdinShare)).RunAsync(ct).ConfigureAwait(false);
         }
 
-        socket.Dispose();
+        client.Socket.Dispose();
         slot.Dispose();
-        Report(peer, result);
+        Report(client.Peer, result);
         if (result.Outcome == RelayOutcome.IdleTimeout)
         {
-            var idle = IdleFailure(peer, options);
+            var idle = IdleFailure(client.Peer, options);
             Log.Warn(idle.What, idle.Why);
         }
 
-        return result;
+        over(result);
     }
 
     private static void Report(string peer, RelayResult result) =>

@@ -32,18 +32,19 @@ internal static class StreamServer
 
         using var server = CancellationTokenSource.CreateLinkedTokenSource(ct);
         NsockException? outputFailure = null;
-        var stdinShared = ends.ShareStdinAsync(server.Token);
-        var loop = new AcceptLoop(listener, options.MaxConns, async (client, slot, token) =>
+        Action<RelayResult> over = result =>
         {
-            Log.Info($"connection from {client.Peer}");
-            var result = await Session.RunSharedAsync(client.Socket, slot, client.Peer, options.Relay, ends, token).ConfigureAwait(false);
             if (result.Outcome is RelayOutcome.OutputClosed or RelayOutcome.OutputFailed)
             {
                 // Nobody reads what clients send any more (or it cannot be written): serving is over.
+                Log.Info(result.Failure is null ? "stdout was closed by its reader: no longer serving" : "stdout failed: no longer serving");
                 Interlocked.CompareExchange(ref outputFailure, result.Failure, null);
-                await server.CancelAsync().ConfigureAwait(false);
+                server.Cancel();
             }
-        });
+        };
+
+        var stdinShared = ends.ShareStdinAsync(server.Token);
+        var loop = new AcceptLoop(listener, options.MaxConns, (client, slot, token) => Session.RunSharedAsync(client, slot, options.Relay, ends, over, token));
 
         try
         {

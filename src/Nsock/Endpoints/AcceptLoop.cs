@@ -15,9 +15,10 @@ namespace Nsock.Endpoints;
 /// </summary>
 internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<AcceptedClient, IDisposable, CancellationToken, Task> serve)
 {
-    private readonly HashSet<Task> _clients = [];
-    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _allServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MemoryTrim _trim = new();
     private int _active;
+    private int _running = 1; // the loop itself, and each client being served
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -58,41 +59,28 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
                     continue;
                 }
 
-                Track(ServeOneAsync(client, room, ct));
+                Interlocked.Increment(ref _running);
+                _ = ServeOneAsync(client, room, ct);
             }
         }
         finally
         {
-            Task[] remaining;
-            lock (_gate)
-            {
-                remaining = [.. _clients];
-            }
-
-            await Task.WhenAll(remaining).ConfigureAwait(false);
+            // Every client's session ends with the loop's token; wait until all have.
+            OneLessRunning();
+            await _allServed.Task.ConfigureAwait(false);
+            _trim.Dispose();
         }
     }
 
-    private void Track(Task client)
+    private void OneLessRunning()
     {
-        lock (_gate)
+        if (Interlocked.Decrement(ref _running) == 0)
         {
-            _clients.Add(client);
+            _allServed.TrySetResult();
         }
-
-        client.ContinueWith(
-            done =>
-            {
-                lock (_gate)
-                {
-                    _clients.Remove(done);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
+    // Never throws: whatever becomes of a client, the loop and the others go on.
     private async Task ServeOneAsync(AcceptedClient client, SemaphoreSlim? room, CancellationToken ct)
     {
         var slot = new Slot(this);
@@ -124,6 +112,7 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
         finally
         {
             room?.Release();
+            OneLessRunning();
         }
     }
 
@@ -161,14 +150,17 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
         public Slot(AcceptLoop owner)
         {
             _owner = owner;
-            Interlocked.Increment(ref owner._active);
+            if (Interlocked.Increment(ref owner._active) == 1)
+            {
+                owner._trim.SomeoneConnected();
+            }
         }
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _owner, null) is { } owner)
+            if (Interlocked.Exchange(ref _owner, null) is { } owner && Interlocked.Decrement(ref owner._active) == 0)
             {
-                Interlocked.Decrement(ref owner._active);
+                owner._trim.NobodyConnected();
             }
         }
     }

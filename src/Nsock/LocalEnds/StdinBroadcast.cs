@@ -82,47 +82,70 @@ internal sealed class StdinBroadcast(IRelaySource stdin, int bufferSize)
         }
     }
 
-    /// <summary>One client's view of stdin: a single-slot hand-off from the broadcaster.</summary>
+    /// <summary>
+    /// One client's view of stdin: a single-slot hand-off from the broadcaster. An idle client
+    /// waiting here holds one pending task, no buffer.
+    /// </summary>
     internal sealed class Subscriber(StdinBroadcast owner) : IRelaySource, IDisposable
     {
-        private readonly SemaphoreSlim _offered = new(0);
         private readonly Lock _slot = new();
         private ReadOnlyMemory<byte> _chunk;
-        private TaskCompletionSource? _taken;
+        private TaskCompletionSource? _taken; // completes when the chunk offered has been read whole
+        private TaskCompletionSource? _offered; // completes when a chunk (or the end) is there to read
         private bool _ended;
 
         /// <summary>Waits for a chunk (or the end) without taking it.</summary>
         public async ValueTask WaitForDataAsync(CancellationToken ct)
         {
-            await _offered.WaitAsync(ct).ConfigureAwait(false);
-            _offered.Release();
+            TaskCompletionSource offered;
+            lock (_slot)
+            {
+                if (!_chunk.IsEmpty || _ended)
+                {
+                    return;
+                }
+
+                if (_offered is null || _offered.Task.IsCompleted)
+                {
+                    _offered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // (a cancelled wait leaves a spent one)
+                }
+
+                offered = _offered;
+            }
+
+            using (ct.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetCanceled(), offered))
+            {
+                await offered.Task.ConfigureAwait(false);
+            }
         }
 
         public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct)
         {
-            await _offered.WaitAsync(ct).ConfigureAwait(false);
-            lock (_slot)
+            while (true)
             {
-                if (_chunk.IsEmpty)
+                lock (_slot)
                 {
-                    _offered.Release(); // stays ended for any later read
-                    return 0;
+                    if (!_chunk.IsEmpty)
+                    {
+                        var count = Math.Min(buffer.Length, _chunk.Length);
+                        _chunk[..count].CopyTo(buffer);
+                        _chunk = _chunk[count..];
+                        if (_chunk.IsEmpty)
+                        {
+                            _taken?.TrySetResult();
+                            _taken = null;
+                        }
+
+                        return count;
+                    }
+
+                    if (_ended)
+                    {
+                        return 0;
+                    }
                 }
 
-                var count = Math.Min(buffer.Length, _chunk.Length);
-                _chunk[..count].CopyTo(buffer);
-                _chunk = _chunk[count..];
-                if (_chunk.IsEmpty)
-                {
-                    _taken?.TrySetResult();
-                    _taken = null;
-                }
-                else
-                {
-                    _offered.Release();
-                }
-
-                return count;
+                await WaitForDataAsync(ct).ConfigureAwait(false);
             }
         }
 
@@ -134,6 +157,7 @@ internal sealed class StdinBroadcast(IRelaySource stdin, int bufferSize)
                 _ended = true;
                 _taken?.TrySetResult();
                 _taken = null;
+                Wake();
             }
         }
 
@@ -148,7 +172,7 @@ internal sealed class StdinBroadcast(IRelaySource stdin, int bufferSize)
 
                 _chunk = chunk;
                 _taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _offered.Release();
+                Wake();
                 return _taken.Task.WaitAsync(ct);
             }
         }
@@ -159,8 +183,14 @@ internal sealed class StdinBroadcast(IRelaySource stdin, int bufferSize)
             {
                 _ended = true;
                 _chunk = ReadOnlyMemory<byte>.Empty;
-                _offered.Release();
+                Wake();
             }
+        }
+
+        private void Wake()
+        {
+            _offered?.TrySetResult();
+            _offered = null;
         }
     }
 }

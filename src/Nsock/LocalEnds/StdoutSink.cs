@@ -6,7 +6,8 @@ namespace Nsock.LocalEnds;
 /// <summary>
 /// Writes received bytes to stdout unchanged. A reader that went away (EPIPE, or no stdout at
 /// all) becomes <see cref="SinkClosedException"/>: the session ends quietly. Any other failure
-/// (a full disk, an I/O error) loses data, so it ends nsock with an error (exit 1).
+/// (a full disk, an I/O error) loses data: <see cref="SinkFailedException"/>, and nsock ends with
+/// that error (exit 1).
 /// Completing closes stdout so a pipeline sees EOF.
 /// </summary>
 internal sealed class StdoutSink(Stream? stdout) : IRelaySink
@@ -59,6 +60,6 @@ internal sealed class StdoutSink(Stream? stdout) : IRelaySink
 
     // A pipe or socket fails a write only when its reader has gone; a file or device says why.
     private static Exception Classify(IOException e) => e is DescriptorException { Errno: not Errno.EPIPE } failure
-        ? new NsockException(ExitCodes.Network, "stdout", failure.Message, e)
+        ? new SinkFailedException(new NsockException(ExitCodes.Network, "stdout", failure.Message, e))
         : new SinkClosedException(e);
 }

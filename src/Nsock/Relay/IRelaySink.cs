@@ -12,3 +12,12 @@ internal interface IRelaySink
 
 /// <summary>The reader of a sink went away (stdout is a closed pipe): the session ends quietly.</summary>
 internal sealed class SinkClosedException(Exception? inner = null) : Exception("output closed", inner);
+
+/// <summary>
+/// The local end cannot take data for a reason of its own (stdout on a full disk): data would be
+/// lost, so the session, and nsock, end with <see cref="Failure"/>.
+/// </summary>
+internal sealed class SinkFailedException(NsockException failure) : Exception(failure.Message, failure)
+{
+    public NsockException Failure { get; } = failure;
+}

@@ -14,6 +14,9 @@ internal enum RelayOutcome
 
     /// <summary>No data either way for the idle timeout.</summary>
     IdleTimeout,
+
+    /// <summary>The connection failed (reset, unreachable): an error naming the peer.</summary>
+    Failed,
 }
 
 /// <param name="Failure">With <see cref="RelayOutcome.OutputFailed"/>: what went wrong.</param>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using Nsock.Endpoints;
 
 namespace Nsock.Relay;
@@ -7,7 +8,10 @@ namespace Nsock.Relay;
 /// <summary>
 /// The data plane for every connected stream socket: pumps local source → socket and
 /// socket → local sink at once, with half-close (source EOF shuts down our sending side and
-/// keeps reading; socket EOF completes the sink and keeps sending) until both are done.
+/// keeps reading; socket EOF completes the sink and keeps sending) until both are done. Each pump
+/// ends by itself and records why; the first reason to end the session (an error, the local end
+/// saying so, the idle clock) cancels the other pump. Nothing is held per connection while it is
+/// idle but the two pending waits.
 /// </summary>
 internal sealed class StreamRelay
 {
@@ -17,9 +21,11 @@ internal sealed class StreamRelay
     private readonly string _peer;
     private readonly ActivityClock _clock = new();
     private readonly HexDump? _hex;
+    private CancellationTokenSource? _session;
     private long _bytesReceived;
-    private volatile bool _outputClosed;
-    private volatile NsockException? _outputFailure;
+    private int _ended;
+    private RelayOutcome _outcome = RelayOutcome.Completed;
+    private Exception? _error;
 
     /// <param name="localEnd">Builds the local end; it gets this connection's send path, for ends that answer the peer (echo).</param>
     public StreamRelay(Socket socket, RelayOptions options, string peer, Func<SocketSender, LocalEnd> localEnd)
@@ -34,65 +40,29 @@ internal sealed class StreamRelay
 
     private SocketSender Sender { get; }
 
+    /// <summary>
+    /// Runs both pumps to their end. A failure of the connection is thrown (as an
+    /// <see cref="NsockException"/> naming the peer); every other end is the result's outcome.
+    /// </summary>
     public async Task<RelayResult> RunAsync(CancellationToken ct)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var pumps = new[]
-        {
-            EndSessionOnFailure(SendAsync(session.Token), session),
-            EndSessionOnFailure(ReceiveAsync(session.Token), session),
-        };
-
-        var idle = false;
-        var watch = _options.IdleTimeout is { } limit
-            ? _clock.WaitForIdleAsync(limit, session.Token).ContinueWith(
-                t =>
-                {
-                    if (t.IsCompletedSuccessfully)
-                    {
-                        idle = true;
-                        session.Cancel();
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default)
-            : Task.CompletedTask;
-
-        try
-        {
-            await Task.WhenAll(pumps).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // One side ended the session on purpose (or the idle watch did); the other was cut short.
-        }
-        finally
-        {
-            await session.CancelAsync().ConfigureAwait(false);
-            await watch.ConfigureAwait(false);
-        }
+        _session = session;
+        var watch = _options.IdleTimeout is { } limit ? WatchIdleAsync(limit, session.Token) : Task.CompletedTask;
+        var sending = SendAsync(session.Token);
+        var receiving = ReceiveAsync(session.Token);
+        await sending.ConfigureAwait(false);
+        await receiving.ConfigureAwait(false);
+        await session.CancelAsync().ConfigureAwait(false);
+        await watch.ConfigureAwait(false);
 
         ct.ThrowIfCancellationRequested();
-        var outcome = _outputFailure is not null ? RelayOutcome.OutputFailed
-            : _outputClosed ? RelayOutcome.OutputClosed
-            : idle ? RelayOutcome.IdleTimeout
-            : RelayOutcome.Completed;
-        return new RelayResult(outcome, Sender.BytesSent, Interlocked.Read(ref _bytesReceived), _outputFailure);
-    }
+        if (_outcome == RelayOutcome.Failed)
+        {
+            ExceptionDispatchInfo.Throw(_error!);
+        }
 
-    // A failing pump must not leave the other one waiting forever.
-    private static async Task EndSessionOnFailure(Task pump, CancellationTokenSource session)
-    {
-        try
-        {
-            await pump.ConfigureAwait(false);
-        }
-        catch
-        {
-            await session.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
+        return new RelayResult(_outcome, Sender.BytesSent, Interlocked.Read(ref _bytesReceived), _error as NsockException);
     }
 
     private async Task SendAsync(CancellationToken ct)
@@ -102,131 +72,146 @@ internal sealed class StreamRelay
             return;
         }
 
-        var fairness = default(FairShare);
-        while (true)
+        try
         {
-            await fairness.TurnAsync().ConfigureAwait(false);
-
-            // Like the receive side: no buffer is held while the source has nothing to give.
-            await source.WaitForDataAsync(ct).ConfigureAwait(false);
-            var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-            try
+            var fairness = default(FairShare);
+            while (true)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct).ConfigureAwait(false);
-                if (read == 0)
+                await fairness.TurnAsync().ConfigureAwait(false);
+
+                // Like the receive side: no buffer is held while the source has nothing to give.
+                await source.WaitForDataAsync(ct).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+                try
                 {
-                    break;
-                }
+                    var read = await source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
 
-                _clock.Touch();
-                await Guard(Sender.SendAsync(buffer.AsMemory(0, read), ct)).ConfigureAwait(false);
+                    _clock.Touch();
+                    await Sender.SendAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
-            finally
+
+            Sender.ShutdownSend();
+            if (_end.SourceEndEndsSession)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                End(RelayOutcome.Completed);
             }
         }
-
-        Sender.ShutdownSend();
-        if (_end.SourceEndEndsSession)
+        catch (Exception e)
         {
-            throw new OperationCanceledException();
+            Fail(e);
         }
     }
 
     private async Task ReceiveAsync(CancellationToken ct)
     {
-        var drained = true;
-        var fairness = default(FairShare);
-        while (true)
+        try
         {
-            await fairness.TurnAsync().ConfigureAwait(false);
-
-            // Once the socket is drained, wait for data before renting a buffer, so an idle
-            // connection holds no memory; while data streams in, read on at once.
-            if (drained)
+            var drained = true;
+            var fairness = default(FairShare);
+            while (true)
             {
-                await Guard(_socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct)).ConfigureAwait(false);
-            }
+                await fairness.TurnAsync().ConfigureAwait(false);
 
-            var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-            try
-            {
-                var received = await Guard(_socket.ReceiveAsync(buffer.AsMemory(0, _options.BufferSize), SocketFlags.None, ct)).ConfigureAwait(false);
-                if (received == 0)
+                // Once the socket is drained, wait for data before renting a buffer, so an idle
+                // connection holds no memory; while data streams in, read on at once.
+                if (drained)
                 {
-                    break;
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
                 }
 
-                drained = received < _options.BufferSize;
-
-                Interlocked.Add(ref _bytesReceived, received);
-                _clock.Touch();
-                _hex?.Received(buffer.AsSpan(0, received));
-                if (_end.Sink is { } sink)
+                var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+                try
                 {
-                    await WriteToSinkAsync(sink, buffer.AsMemory(0, received), ct).ConfigureAwait(false);
+                    var received = await _socket.ReceiveAsync(buffer.AsMemory(0, _options.BufferSize), SocketFlags.None, ct).ConfigureAwait(false);
+                    if (received == 0)
+                    {
+                        break;
+                    }
+
+                    drained = received < _options.BufferSize;
+                    Interlocked.Add(ref _bytesReceived, received);
+                    _clock.Touch();
+                    _hex?.Received(buffer.AsSpan(0, received));
+                    if (_end.Sink is { } sink)
+                    {
+                        await sink.WriteAsync(buffer.AsMemory(0, received), ct).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-            finally
+
+            if (_end.Sink is { } done)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                await done.CompleteAsync(ct).ConfigureAwait(false);
+            }
+
+            if (_end.SocketEndEndsSession)
+            {
+                End(RelayOutcome.Completed);
             }
         }
-
-        if (_end.Sink is { } done)
+        catch (Exception e)
         {
-            await WriteToSinkAsync(done, ReadOnlyMemory<byte>.Empty, ct, complete: true).ConfigureAwait(false);
-        }
-
-        if (_end.SocketEndEndsSession)
-        {
-            throw new OperationCanceledException();
+            Fail(e);
         }
     }
 
-    /// <summary>Writes a chunk, or with <paramref name="complete"/> completes the sink (socket EOF).</summary>
-    private async ValueTask WriteToSinkAsync(IRelaySink sink, ReadOnlyMemory<byte> chunk, CancellationToken ct, bool complete = false)
+    private async Task WatchIdleAsync(TimeSpan limit, CancellationToken ct)
     {
         try
         {
-            await (complete ? sink.CompleteAsync(ct) : sink.WriteAsync(chunk, ct)).ConfigureAwait(false);
+            await _clock.WaitForIdleAsync(limit, ct).ConfigureAwait(false);
+            End(RelayOutcome.IdleTimeout);
         }
-        catch (SinkClosedException)
+        catch (OperationCanceledException)
         {
-            _outputClosed = true;
-            throw new OperationCanceledException();
-        }
-        catch (NsockException e)
-        {
-            // The local end failed (stdout on a full disk): not this peer's doing, and fatal to nsock.
-            _outputFailure = e;
-            throw new OperationCanceledException();
         }
     }
 
-    // Socket errors become one-line failures naming the peer.
-    private async ValueTask Guard(ValueTask operation)
+    // Why a pump stopped: the session's own end (quiet), the local end's reader gone or failing
+    // (an outcome), or the connection failing (thrown by RunAsync, naming the peer).
+    private void Fail(Exception e)
     {
-        try
+        switch (e)
         {
-            await operation.ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw SocketFailure.From(e, _peer);
+            case OperationCanceledException when _session!.IsCancellationRequested:
+                return;
+            case SinkClosedException:
+                End(RelayOutcome.OutputClosed);
+                return;
+            case SinkFailedException output:
+                End(RelayOutcome.OutputFailed, output.Failure);
+                return;
+            case SocketException socket:
+                End(RelayOutcome.Failed, SocketFailure.From(socket, _peer));
+                return;
+            default:
+                End(RelayOutcome.Failed, e);
+                return;
         }
     }
 
-    private async ValueTask<int> Guard(ValueTask<int> operation)
+    // The first reason to end the session is the one reported; the other pump is cut short.
+    private void End(RelayOutcome outcome, Exception? error = null)
     {
-        try
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            return await operation.ConfigureAwait(false);
+            _outcome = outcome;
+            _error = error;
         }
-        catch (SocketException e)
-        {
-            throw SocketFailure.From(e, _peer);
-        }
+
+        _session!.Cancel();
     }
 }
