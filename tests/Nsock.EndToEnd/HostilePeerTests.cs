@@ -100,12 +100,13 @@ public sealed class HostilePeerTests
         await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", "--hex", .. dgram ? new[] { "-u", "-c", "1" } : [], path]);
         await Unix.WaitForListeningAsync(nsock, path);
 
+        // nsock's stdin ends at once, so the stream client reads nsock's EOF and can leave.
+        await nsock.CloseStdinAsync();
         await using (var client = RunningProcess.Start("python3", ["-c", HostileClient, path, dgram ? "dgram" : "stream", HostileHex]))
         {
             Assert.Equal(0, await client.WaitForExitAsync());
         }
 
-        await nsock.CloseStdinAsync();
         Assert.Equal(0, await nsock.WaitForExitAsync());
         AssertNothingRaw(nsock.StderrLines);
         Assert.Single(nsock.StderrLines, line => line.StartsWith("listening on ", StringComparison.Ordinal));
@@ -131,6 +132,17 @@ public sealed class HostilePeerTests
         var records = nsock.Stdout.Text.TrimEnd('\n').Split('\n');
         AssertNothingRaw(records);
         Assert.StartsWith(@"@evil\x1b[31mRED\x07\x0alistening on FAKE\x00x\u{202e}", format == "line" ? records[0] : records[0][2..]);
+    }
+
+    [Fact]
+    public async Task A_path_given_on_the_command_line_is_escaped_too()
+    {
+        using var dir = new UnixTempDir();
+        var path = dir.File("s\u001b[2J\nlistening on FAKE");
+        await using var nsock = RunningProcess.Nsock("unix", "-l", "-v", path);
+        await nsock.WaitForStderrAsync(@"^listening on .*s\\x1b\[2J\\x0alistening on FAKE$");
+
+        AssertNothingRaw(nsock.StderrLines);
     }
 
     // Sends "hi\n" from a socket bound to an abstract name (its bytes in hex: argv cannot carry a NUL).

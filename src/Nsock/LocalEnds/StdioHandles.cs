@@ -81,6 +81,19 @@ internal static class StdioHandles
         return OperatingSystem.IsWindows() ? Console.OpenStandardError() : new DescriptorStream(2, FileAccess.Write);
     }
 
+    /// <summary>Has the reader of stdout (a pipe or socket) gone? poll(2) says POLLERR or POLLHUP then.</summary>
+    public static bool StdoutReaderGone()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true; // a pipe write there fails only when the reader has gone
+        }
+
+        const short PollOut = 0x4, PollErr = 0x8, PollHup = 0x10;
+        Span<Libc.PollFd> fds = [new() { Fd = 1, Events = PollOut }];
+        return Libc.Poll(fds, 1, 0) > 0 && (fds[0].Revents & (PollErr | PollHup)) != 0;
+    }
+
     /// <summary>
     /// Closes our stdout for good, so the reader of a pipe sees EOF now, while the session may go
     /// on sending. fd 1 is pointed at /dev/null rather than closed, so no socket opened later can

@@ -58,8 +58,13 @@ internal sealed class StdoutSink(Stream? stdout) : IRelaySink
         StdioHandles.ReleaseStdout();
     }
 
-    // A pipe or socket fails a write only when its reader has gone; a file or device says why.
-    private static Exception Classify(IOException e) => e is DescriptorException { Errno: not Errno.EPIPE } failure
-        ? new SinkFailedException(new NsockException(ExitCodes.Network, "stdout", failure.Message, e))
-        : new SinkClosedException(e);
+    // A file or device says why it failed (EPIPE: the reader has gone). A pipe stream does not:
+    // ask the descriptor whether its reader has hung up; any other failure is an error.
+    private static Exception Classify(IOException e)
+    {
+        var readerGone = e is DescriptorException failure ? failure.Errno == Errno.EPIPE : StdioHandles.StdoutReaderGone();
+        return readerGone
+            ? new SinkClosedException(e)
+            : new SinkFailedException(new NsockException(ExitCodes.Network, "stdout", e.Message.TrimEnd('.').ToLowerInvariant(), e));
+    }
 }

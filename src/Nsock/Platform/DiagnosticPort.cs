@@ -3,12 +3,13 @@ using System.Runtime.CompilerServices;
 namespace Nsock.Platform;
 
 /// <summary>
-/// The framework-dependent runtime opens a diagnostic port at start, a socket file named
-/// <c>$TMPDIR/dotnet-diagnostic-PID-STARTTIME-socket</c> through which any process of the same
-/// user can attach, dump memory or trace; nsock has no use for it, and a signal or a crash leaves
-/// it behind. It can only be turned off before the runtime starts (DOTNET_EnableDiagnostics=0),
-/// so nsock removes the file as it starts: nobody can reach the port by name, nothing is left.
-/// Native AOT builds have no such port.
+/// At start the framework-dependent runtime makes three files in $TMPDIR through which any
+/// process of the same user can attach to it, dump its memory or trace it: the diagnostic port
+/// (<c>dotnet-diagnostic-PID-STARTTIME-socket</c>) and the debugger's two pipes
+/// (<c>clr-debug-pipe-PID-STARTTIME-in</c>, <c>-out</c>). nsock has no use for them, and a signal
+/// or a crash leaves them behind. They can only be turned off before the runtime starts
+/// (DOTNET_EnableDiagnostics=0), so nsock removes the names as it starts: nobody can reach them,
+/// nothing is left. Native AOT builds make none of them.
 /// </summary>
 internal static class DiagnosticPort
 {
@@ -19,12 +20,12 @@ internal static class DiagnosticPort
             return;
         }
 
-        var path = Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-{start}-socket");
-        if (FileKind.Of(path) == FileKindValue.Socket)
+        var key = $"{Environment.ProcessId}-{start}";
+        foreach (var name in (string[])[$"dotnet-diagnostic-{key}-socket", $"clr-debug-pipe-{key}-in", $"clr-debug-pipe-{key}-out"])
         {
             try
             {
-                File.Delete(path);
+                File.Delete(Path.Combine(Path.GetTempPath(), name));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
