@@ -18,6 +18,7 @@ internal sealed class UnixStreamListener : IStreamListener
     private readonly string _name;
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
+    private Task? _polling;
 
     /// <param name="listener">Bound and listening, in non-blocking mode.</param>
     public UnixStreamListener(Socket listener, UnixSocketFile? file, string name)
@@ -61,7 +62,10 @@ internal sealed class UnixStreamListener : IStreamListener
 
     public void Dispose()
     {
+        // A wait still polling would read the wake-up pipe after it is closed, perhaps from a
+        // descriptor that has taken its number since: wake it and let it finish first.
         _ = Libc.Write(_wakeWrite, [1], 1);
+        _polling?.Wait(TimeSpan.FromSeconds(1));
         _listener.Dispose();
         _ = Libc.Close(_wakeRead);
         _ = Libc.Close(_wakeWrite);
@@ -104,7 +108,7 @@ internal sealed class UnixStreamListener : IStreamListener
         var listener = (int)_listener.Handle;
         using (ct.UnsafeRegister(_ => _ = Libc.Write(_wakeWrite, [1], 1), null))
         {
-            await Task.Factory.StartNew(
+            await (_polling = Task.Factory.StartNew(
                 () =>
                 {
                     Span<Libc.PollFd> fds = [new() { Fd = listener, Events = Libc.PollIn }, new() { Fd = _wakeRead, Events = Libc.PollIn }];
@@ -119,7 +123,7 @@ internal sealed class UnixStreamListener : IStreamListener
                 },
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).ConfigureAwait(false);
+                TaskScheduler.Default)).ConfigureAwait(false);
         }
 
         ct.ThrowIfCancellationRequested();

@@ -105,7 +105,7 @@ internal sealed class DatagramRelay
             while (true)
             {
                 await fairness.TurnAsync().ConfigureAwait(false);
-                var read = await source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct).ConfigureAwait(false);
+                var read = await fairness.Watch(source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return;
@@ -140,7 +140,7 @@ internal sealed class DatagramRelay
             await fairness.TurnAsync().ConfigureAwait(false);
 
             // Wait for a datagram before renting, so a quiet socket holds no buffer.
-            await WaitForDatagramAsync(ct).ConfigureAwait(false);
+            await fairness.Watch(WaitForDatagramAsync(ct)).ConfigureAwait(false);
             var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
             try
             {

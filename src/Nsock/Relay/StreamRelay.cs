@@ -72,6 +72,7 @@ internal sealed class StreamRelay
             return;
         }
 
+        byte[]? buffer = null;
         try
         {
             var fairness = default(FairShare);
@@ -79,26 +80,26 @@ internal sealed class StreamRelay
             {
                 await fairness.TurnAsync().ConfigureAwait(false);
 
-                // Like the receive side: no buffer is held while the source has nothing to give.
-                await source.WaitForDataAsync(ct).ConfigureAwait(false);
-                var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-                try
+                // Like the receive side: while the source has nothing to give, the buffer goes back.
+                var waiting = source.WaitForDataAsync(ct);
+                if (!waiting.IsCompleted)
                 {
-                    var read = await source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
+                    GiveBack(ref buffer);
+                }
 
-                    _clock.Touch();
-                    await Sender.SendAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                }
-                finally
+                await fairness.Watch(waiting).ConfigureAwait(false);
+                buffer ??= ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+                var read = await fairness.Watch(source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct)).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    break;
                 }
+
+                _clock.Touch();
+                await fairness.Watch(Sender.SendAsync(buffer.AsMemory(0, read), ct)).ConfigureAwait(false);
             }
 
+            GiveBack(ref buffer);
             Sender.ShutdownSend();
             if (_end.SourceEndEndsSession)
             {
@@ -109,10 +110,15 @@ internal sealed class StreamRelay
         {
             Fail(e);
         }
+        finally
+        {
+            GiveBack(ref buffer);
+        }
     }
 
     private async Task ReceiveAsync(CancellationToken ct)
     {
+        byte[]? buffer = null;
         try
         {
             var drained = true;
@@ -121,37 +127,33 @@ internal sealed class StreamRelay
             {
                 await fairness.TurnAsync().ConfigureAwait(false);
 
-                // Once the socket is drained, wait for data before renting a buffer, so an idle
-                // connection holds no memory; while data streams in, read on at once.
+                // Once the socket is drained, give the buffer back and wait for data before
+                // renting one again, so an idle connection holds no memory; while data streams
+                // in, read on at once into the same buffer.
                 if (drained)
                 {
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
+                    GiveBack(ref buffer);
+                    await fairness.Watch(_socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct)).ConfigureAwait(false);
                 }
 
-                var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-                try
+                buffer ??= ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+                var received = await fairness.Watch(_socket.ReceiveAsync(buffer.AsMemory(0, _options.BufferSize), SocketFlags.None, ct)).ConfigureAwait(false);
+                if (received == 0)
                 {
-                    var received = await _socket.ReceiveAsync(buffer.AsMemory(0, _options.BufferSize), SocketFlags.None, ct).ConfigureAwait(false);
-                    if (received == 0)
-                    {
-                        break;
-                    }
-
-                    drained = received < _options.BufferSize;
-                    Interlocked.Add(ref _bytesReceived, received);
-                    _clock.Touch();
-                    _hex?.Received(buffer.AsSpan(0, received));
-                    if (_end.Sink is { } sink)
-                    {
-                        await sink.WriteAsync(buffer.AsMemory(0, received), ct).ConfigureAwait(false);
-                    }
+                    break;
                 }
-                finally
+
+                drained = received < _options.BufferSize;
+                Interlocked.Add(ref _bytesReceived, received);
+                _clock.Touch();
+                _hex?.Received(buffer.AsSpan(0, received));
+                if (_end.Sink is { } sink)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    await fairness.Watch(sink.WriteAsync(buffer.AsMemory(0, received), ct)).ConfigureAwait(false);
                 }
             }
 
+            GiveBack(ref buffer);
             if (_end.Sink is { } done)
             {
                 await done.CompleteAsync(ct).ConfigureAwait(false);
@@ -165,6 +167,19 @@ internal sealed class StreamRelay
         catch (Exception e)
         {
             Fail(e);
+        }
+        finally
+        {
+            GiveBack(ref buffer);
+        }
+    }
+
+    private static void GiveBack(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 
