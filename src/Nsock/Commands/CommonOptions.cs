@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Relay;
+using Nsock.Sessions;
 
 namespace Nsock.Commands;
 
@@ -152,6 +153,9 @@ internal static class CommonOptions
         var bufferSize = parse.GetValue(BufferSize) ?? defaultBufferSize;
         return new RelayOptions(bufferSize, parse.GetValue(Crlf), parse.GetValue(Hex), ToTimeSpan(parse.GetValue(IdleTimeout)));
     }
+
+    public static StreamServerSettings Server(ParseResult parse, RelayOptions relay) =>
+        new(parse.GetValue(KeepOpen), parse.GetValue(MaxConns), relay);
 
     public static LocalEndChoice LocalEnd(ParseResult parse)
     {

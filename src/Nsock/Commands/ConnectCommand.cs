@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
+using Nsock.Sessions;
 
 namespace Nsock.Commands;
 
@@ -43,9 +44,9 @@ internal static class ConnectCommand
             CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Timeout)),
             parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null);
         var relay = CommonOptions.Relay(parse);
-        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        var stdio = new StdioSide(CommonOptions.LocalEnd(parse), relay.BufferSize);
 
-        var socket = await TcpConnector.ConnectAsync(target, ct).ConfigureAwait(false);
-        return await Session.RunOnlyAsync(socket, EndpointText.Format(socket.RemoteEndPoint), relay, ends, ct).ConfigureAwait(false);
+        var connection = await Tcp.ConnectAsync(target, ct).ConfigureAwait(false);
+        return await StreamSession.RunOnlyAsync(connection, relay, stdio, ct).ConfigureAwait(false);
     }
 }

@@ -33,10 +33,7 @@ internal static class Datagrams
     /// <summary>stdin as a datagram source: a datagram per read, or per line with --lines.</summary>
     public static IRelaySource Stdin(bool lines, int bufferSize)
     {
-        var stream = StdioHandles.OpenStdin();
-        IRelaySource stdin = StdioHandles.StdinIsTerminal || OperatingSystem.IsWindows()
-            ? new TerminalSource(stream, bufferSize)
-            : new StreamSource(stream);
+        var stdin = StdinSource.Open(bufferSize);
         return lines ? new LineSource(stdin, bufferSize) : stdin;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
+using Nsock.Sessions;
 using Nsock.Terminal;
 
 namespace Nsock.Commands;
@@ -30,9 +31,9 @@ internal static class ListenCommand
         var backlog = parse.GetValue(CommonOptions.Backlog) ?? 128;
 
         var relay = CommonOptions.Relay(parse);
-        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
-        using var listener = await TcpListenerSocket.ListenAsync(new TcpListenAddress(host, port, CommonOptions.Family(parse), backlog), ct).ConfigureAwait(false);
+        var stdio = new StdioSide(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        using var listener = await Tcp.ListenAsync(new TcpListenAddress(host, port, CommonOptions.Family(parse), backlog), ct).ConfigureAwait(false);
 
-        return await StreamServer.ServeAsync(listener, StreamServer.Options(parse, relay), ends, ct).ConfigureAwait(false);
+        return await StreamServer.ServeAsync(listener, CommonOptions.Server(parse, relay), stdio, ct).ConfigureAwait(false);
     }
 }

@@ -26,7 +26,7 @@ internal static class UdpRecvCommand
         var (host, port) = CommonOptions.ReadBindAddress(parse, Address);
         Datagrams.CheckServerOptions(parse);
         var relayOptions = Datagrams.Relay(parse);
-        using var socket = await UdpSockets.BindReceiverAsync(
+        using var socket = await Udp.BindReceiverAsync(
             new UdpBindAddress(host, port, CommonOptions.Family(parse), parse.GetValue(CommonOptions.Group), parse.GetValue(CommonOptions.Interface)), ct).ConfigureAwait(false);
         return await Datagrams.ServeBoundAsync(parse, socket, relayOptions, EndpointText.Format(socket.LocalEndPoint), ct).ConfigureAwait(false);
     }

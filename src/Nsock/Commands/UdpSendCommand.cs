@@ -44,7 +44,7 @@ internal static class UdpSendCommand
             parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null,
             parse.GetValue(CommonOptions.Broadcast), parse.GetValue(CommonOptions.Ttl), parse.GetValue(CommonOptions.Interface));
 
-        var sender = await UdpSockets.OpenSenderAsync(target, ct).ConfigureAwait(false);
+        var sender = await Udp.OpenSenderAsync(target, ct).ConfigureAwait(false);
         using var socket = sender.Socket;
         var name = EndpointText.Format(sender.Target);
         var relay = new Relay.DatagramRelay(socket, relayOptions, name);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
+using Nsock.Sessions;
 
 namespace Nsock.Commands;
 
@@ -50,31 +51,31 @@ internal static class UnixCommand
     private static async Task<int> StreamClientAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
         var relay = CommonOptions.Relay(parse);
-        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
-        var socket = await UnixSockets.ConnectAsync(path, SocketType.Stream, ct).ConfigureAwait(false);
-        return await Session.RunOnlyAsync(socket, path.Text, relay, ends, ct).ConfigureAwait(false);
+        var stdio = new StdioSide(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        var connection = await Unix.ConnectAsync(path, ct).ConfigureAwait(false);
+        return await StreamSession.RunOnlyAsync(connection, relay, stdio, ct).ConfigureAwait(false);
     }
 
     private static async Task<int> StreamServerAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
         var relay = CommonOptions.Relay(parse);
-        var ends = new StdioEnds(CommonOptions.LocalEnd(parse), relay.BufferSize);
-        using var listener = await UnixSockets.ListenAsync(path, parse.GetValue(CommonOptions.Backlog) ?? 128, Mode(parse, path), ct).ConfigureAwait(false);
-        return await StreamServer.ServeAsync(listener, StreamServer.Options(parse, relay), ends, ct).ConfigureAwait(false);
+        var stdio = new StdioSide(CommonOptions.LocalEnd(parse), relay.BufferSize);
+        using var listener = await Unix.ListenAsync(path, parse.GetValue(CommonOptions.Backlog) ?? 128, Mode(parse, path), ct).ConfigureAwait(false);
+        return await StreamServer.ServeAsync(listener, CommonOptions.Server(parse, relay), stdio, ct).ConfigureAwait(false);
     }
 
     private static async Task<int> DatagramClientAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
         var relay = Datagrams.Relay(parse);
         var source = parse.GetValue(CommonOptions.UnixSource) is { } text ? UnixPath.Parse(text) : null;
-        using var own = await UnixSockets.BindClientAsync(source, ct).ConfigureAwait(false);
+        using var own = await Unix.BindClientAsync(source, ct).ConfigureAwait(false);
         try
         {
             await own.Socket.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
-            throw UnixSockets.ConnectFailure(path, e);
+            throw Unix.ConnectFailure(path, e);
         }
 
         var datagrams = new Relay.DatagramRelay(own.Socket, relay, path.Text);
@@ -91,7 +92,7 @@ internal static class UnixCommand
     {
         Datagrams.CheckServerOptions(parse);
         var relay = Datagrams.Relay(parse);
-        using var server = await UnixSockets.BindDatagramAsync(path, Mode(parse, path), ct).ConfigureAwait(false);
+        using var server = await Unix.BindDatagramAsync(path, Mode(parse, path), ct).ConfigureAwait(false);
         return await Datagrams.ServeBoundAsync(parse, server.Socket, relay, path.Text, ct).ConfigureAwait(false);
     }
 }

@@ -1,15 +1,13 @@
 using System.Net.Sockets;
+using Nsock.Relay;
 
 namespace Nsock.Endpoints;
-
-/// <summary>A client a stream listener accepted, and the name nsock prints for it.</summary>
-internal sealed record AcceptedClient(Socket Socket, string Peer);
 
 /// <summary>A listening stream socket of any family (TCP, unix), handing out connected clients.</summary>
 internal interface IStreamListener : IDisposable
 {
-    /// <summary>The next client. Failures are <see cref="SocketException"/>s, as the runtime's accept gives them.</summary>
-    ValueTask<AcceptedClient> AcceptAsync(CancellationToken ct);
+    /// <summary>The next client, named as nsock prints it. Failures are <see cref="SocketException"/>s, as the runtime's accept gives them.</summary>
+    ValueTask<IConnection> AcceptAsync(CancellationToken ct);
 }
 
 /// <summary>
@@ -18,11 +16,11 @@ internal interface IStreamListener : IDisposable
 /// </summary>
 internal sealed class RuntimeStreamListener(Socket listener, string name, IDisposable? file = null) : IStreamListener
 {
-    public async ValueTask<AcceptedClient> AcceptAsync(CancellationToken ct)
+    public async ValueTask<IConnection> AcceptAsync(CancellationToken ct)
     {
         var client = await listener.AcceptAsync(ct).ConfigureAwait(false);
         var remote = client.RemoteEndPoint;
-        return new AcceptedClient(client, remote is null || EndpointText.IsUnbound(remote) ? name : EndpointText.Format(remote));
+        return new SocketConnection(client, remote is null || EndpointText.IsUnbound(remote) ? name : EndpointText.Format(remote));
     }
 
     public void Dispose()

@@ -114,7 +114,7 @@ internal sealed class UnixSocketFile : IDisposable
     /// only where it cannot tell does a connect probe decide.
     /// </summary>
     private static async Task<bool> IsLiveAsync(UnixPath path, SocketType type, CancellationToken ct) =>
-        BoundUnixSockets.IsBound(path.Text) ?? await AnswersConnectAsync(path, type, ct).ConfigureAwait(false);
+        UnixSocketTable.IsBound(path.Text) ?? await AnswersConnectAsync(path, type, ct).ConfigureAwait(false);
 
     private static async Task<bool> AnswersConnectAsync(UnixPath path, SocketType type, CancellationToken ct)
     {

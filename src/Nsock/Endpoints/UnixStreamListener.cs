@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Nsock.Platform;
+using Nsock.Relay;
 
 namespace Nsock.Endpoints;
 
@@ -35,7 +36,7 @@ internal sealed class UnixStreamListener : IStreamListener
         (_wakeRead, _wakeWrite) = (wake[0], wake[1]);
     }
 
-    public async ValueTask<AcceptedClient> AcceptAsync(CancellationToken ct)
+    public async ValueTask<IConnection> AcceptAsync(CancellationToken ct)
     {
         while (true)
         {
@@ -89,12 +90,12 @@ internal sealed class UnixStreamListener : IStreamListener
         return fd;
     }
 
-    private AcceptedClient Wrap(int fd, ReadOnlySpan<byte> address)
+    private SocketConnection Wrap(int fd, ReadOnlySpan<byte> address)
     {
         try
         {
             // Unbound clients (the usual kind) are named by the path they came in on.
-            return new AcceptedClient(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), UnixSocketAddress.Describe(address) ?? _name);
+            return new SocketConnection(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), UnixSocketAddress.Describe(address) ?? _name);
         }
         catch
         {

@@ -4,10 +4,11 @@ using Nsock.Relay;
 namespace Nsock.LocalEnds;
 
 /// <summary>
-/// --echo: each received chunk goes back to the peer (after a ctime prefix with --stamp) and,
-/// unchanged, to the copy (stdout). When the peer ends, our side ends too.
+/// --echo: a local end that answers the peer. Each received chunk goes back over the connection
+/// it was given (after a ctime prefix with --stamp) and, unchanged, to the copy (stdout). When
+/// the peer ends, our side ends too.
 /// </summary>
-internal sealed class EchoSink(SocketSender sender, IRelaySink copy, bool stamp) : IRelaySink
+internal sealed class EchoSink(IConnection connection, IRelaySink copy, bool stamp) : IRelaySink
 {
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
@@ -17,7 +18,7 @@ internal sealed class EchoSink(SocketSender sender, IRelaySink copy, bool stamp)
         }
         else
         {
-            await sender.SendAsync(chunk, ct).ConfigureAwait(false);
+            await connection.WriteAsync(chunk, ct).ConfigureAwait(false);
         }
 
         await copy.WriteAsync(chunk, ct).ConfigureAwait(false);
@@ -25,11 +26,11 @@ internal sealed class EchoSink(SocketSender sender, IRelaySink copy, bool stamp)
 
     public async ValueTask CompleteAsync(CancellationToken ct)
     {
-        sender.ShutdownSend();
+        connection.CloseWrite();
         await copy.CompleteAsync(ct).ConfigureAwait(false);
     }
 
-    // Prefix and chunk leave in one send, so the peer reads them as one piece.
+    // Prefix and chunk leave in one write, so the peer reads them as one piece.
     private async ValueTask SendStampedAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
         var scratch = ArrayPool<byte>.Shared.Rent(CtimeStamp.MaxLength + chunk.Length);
@@ -37,7 +38,7 @@ internal sealed class EchoSink(SocketSender sender, IRelaySink copy, bool stamp)
         {
             var prefix = CtimeStamp.Write(DateTime.Now, scratch);
             chunk.Span.CopyTo(scratch.AsSpan(prefix));
-            await sender.SendAsync(scratch.AsMemory(0, prefix + chunk.Length), ct).ConfigureAwait(false);
+            await connection.WriteAsync(scratch.AsMemory(0, prefix + chunk.Length), ct).ConfigureAwait(false);
         }
         finally
         {

@@ -19,5 +19,5 @@ internal enum RelayOutcome
     Failed,
 }
 
-/// <param name="Failure">With <see cref="RelayOutcome.OutputFailed"/>: what went wrong.</param>
-internal sealed record RelayResult(RelayOutcome Outcome, long BytesSent, long BytesReceived, NsockException? Failure = null);
+/// <param name="Error">With <see cref="RelayOutcome.OutputFailed"/> and <see cref="RelayOutcome.Failed"/>: what went wrong.</param>
+internal sealed record RelayResult(RelayOutcome Outcome, long BytesSent, long BytesReceived, Exception? Error = null);

@@ -1,54 +1,28 @@
 using System.Buffers;
-using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
-using Nsock.Endpoints;
 
 namespace Nsock.Relay;
 
 /// <summary>
-/// The data plane for every connected stream socket: pumps local source → socket and
-/// socket → local sink at once, with half-close (source EOF shuts down our sending side and
-/// keeps reading; socket EOF completes the sink and keeps sending) until both are done. Each pump
-/// ends by itself and records why; the first reason to end the session (an error, the local end
-/// saying so, the idle clock) cancels the other pump. Nothing is held per connection while it is
-/// idle but the two pending waits.
+/// The data plane for every connection: pumps local source → connection and connection → local
+/// sink at once, with half-close (source EOF closes our write half and keeps reading; the peer's
+/// EOF completes the sink and keeps sending) until both are done. Each pump returns how it ended;
+/// the first end that ends the session (the local end saying so, output gone or failing, the
+/// connection failing, the idle clock) cuts the other pump short and becomes the result. Nothing is
+/// held per connection while it is idle but the two pending waits.
 /// </summary>
-internal sealed class StreamRelay
+internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, RelayOptions options)
 {
-    private readonly Socket _socket;
-    private readonly LocalEnd _end;
-    private readonly RelayOptions _options;
-    private readonly string _peer;
-    private readonly ActivityClock _clock = new();
-    private readonly HexDump? _hex;
     private CancellationTokenSource? _session;
-    private long _bytesReceived;
-    private int _ended;
+    private int _decided;
     private RelayOutcome _outcome = RelayOutcome.Completed;
     private Exception? _error;
 
-    /// <param name="localEnd">Builds the local end; it gets this connection's send path, for ends that answer the peer (echo).</param>
-    public StreamRelay(Socket socket, RelayOptions options, string peer, Func<SocketSender, LocalEnd> localEnd)
-    {
-        _socket = socket;
-        _options = options;
-        _peer = peer;
-        _hex = options.HexDump ? new HexDump(peer) : null;
-        Sender = new SocketSender(socket, options, _hex, _clock);
-        _end = localEnd(Sender);
-    }
-
-    private SocketSender Sender { get; }
-
-    /// <summary>
-    /// Runs both pumps to their end. A failure of the connection is thrown (as an
-    /// <see cref="NsockException"/> naming the peer); every other end is the result's outcome.
-    /// </summary>
+    /// <summary>Runs both pumps to their end; never throws for the session's own reasons.</summary>
     public async Task<RelayResult> RunAsync(CancellationToken ct)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _session = session;
-        var watch = _options.IdleTimeout is { } limit ? WatchIdleAsync(limit, session.Token) : Task.CompletedTask;
+        var watch = options.IdleTimeout is { } limit ? WatchIdleAsync(limit, session.Token) : Task.CompletedTask;
         var sending = SendAsync(session.Token);
         var receiving = ReceiveAsync(session.Token);
         await sending.ConfigureAwait(false);
@@ -57,19 +31,14 @@ internal sealed class StreamRelay
         await watch.ConfigureAwait(false);
 
         ct.ThrowIfCancellationRequested();
-        if (_outcome == RelayOutcome.Failed)
-        {
-            ExceptionDispatchInfo.Throw(_error!);
-        }
-
-        return new RelayResult(_outcome, Sender.BytesSent, Interlocked.Read(ref _bytesReceived), _error as NsockException);
+        return new RelayResult(_outcome, connection.BytesSent, connection.BytesReceived, _error);
     }
 
-    private async Task SendAsync(CancellationToken ct)
+    private async Task<PumpEnd> SendAsync(CancellationToken ct)
     {
-        if (_end.Source is not { } source)
+        if (end.Source is not { } source)
         {
-            return;
+            return new PumpEnd(PumpEnding.NothingToSend);
         }
 
         byte[]? buffer = null;
@@ -88,27 +57,23 @@ internal sealed class StreamRelay
                 }
 
                 await fairness.Watch(waiting).ConfigureAwait(false);
-                buffer ??= ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-                var read = await fairness.Watch(source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct)).ConfigureAwait(false);
+                buffer ??= ArrayPool<byte>.Shared.Rent(options.BufferSize);
+                var read = await fairness.Watch(source.ReadAsync(buffer.AsMemory(0, options.BufferSize), ct)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
-                _clock.Touch();
-                await fairness.Watch(Sender.SendAsync(buffer.AsMemory(0, read), ct)).ConfigureAwait(false);
+                connection.Clock.Touch();
+                await fairness.Watch(connection.WriteAsync(buffer.AsMemory(0, read), ct)).ConfigureAwait(false);
             }
 
-            GiveBack(ref buffer);
-            Sender.ShutdownSend();
-            if (_end.SourceEndEndsSession)
-            {
-                End(RelayOutcome.Completed);
-            }
+            connection.CloseWrite();
+            return Ended(new PumpEnd(PumpEnding.SourceEnded));
         }
         catch (Exception e)
         {
-            Fail(e);
+            return Ended(Classify(e));
         }
         finally
         {
@@ -116,7 +81,7 @@ internal sealed class StreamRelay
         }
     }
 
-    private async Task ReceiveAsync(CancellationToken ct)
+    private async Task<PumpEnd> ReceiveAsync(CancellationToken ct)
     {
         byte[]? buffer = null;
         try
@@ -127,52 +92,102 @@ internal sealed class StreamRelay
             {
                 await fairness.TurnAsync().ConfigureAwait(false);
 
-                // Once the socket is drained, give the buffer back and wait for data before
-                // renting one again, so an idle connection holds no memory; while data streams
-                // in, read on at once into the same buffer.
-                if (drained)
+                // Once the connection is drained, give the buffer back and wait for data before
+                // renting one again, so an idle connection holds no memory; while data streams in,
+                // read on at once into the same buffer.
+                if (drained && connection.CanWaitReadable)
                 {
                     GiveBack(ref buffer);
-                    await fairness.Watch(_socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct)).ConfigureAwait(false);
+                    await fairness.Watch(connection.WaitReadableAsync(ct)).ConfigureAwait(false);
                 }
 
-                buffer ??= ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-                var received = await fairness.Watch(_socket.ReceiveAsync(buffer.AsMemory(0, _options.BufferSize), SocketFlags.None, ct)).ConfigureAwait(false);
+                buffer ??= ArrayPool<byte>.Shared.Rent(options.BufferSize);
+                var received = await fairness.Watch(connection.ReadAsync(buffer.AsMemory(0, options.BufferSize), ct)).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break;
                 }
 
-                drained = received < _options.BufferSize;
-                Interlocked.Add(ref _bytesReceived, received);
-                _clock.Touch();
-                _hex?.Received(buffer.AsSpan(0, received));
-                if (_end.Sink is { } sink)
+                drained = received < options.BufferSize;
+                if (end.Sink is { } sink)
                 {
                     await fairness.Watch(sink.WriteAsync(buffer.AsMemory(0, received), ct)).ConfigureAwait(false);
                 }
             }
 
             GiveBack(ref buffer);
-            if (_end.Sink is { } done)
+            if (end.Sink is { } done)
             {
                 await done.CompleteAsync(ct).ConfigureAwait(false);
             }
 
-            if (_end.SocketEndEndsSession)
-            {
-                End(RelayOutcome.Completed);
-            }
+            return Ended(new PumpEnd(PumpEnding.PeerEnded));
         }
         catch (Exception e)
         {
-            Fail(e);
+            return Ended(Classify(e));
         }
         finally
         {
             GiveBack(ref buffer);
         }
     }
+
+    private async Task WatchIdleAsync(TimeSpan limit, CancellationToken ct)
+    {
+        try
+        {
+            await connection.Clock.WaitForIdleAsync(limit, ct).ConfigureAwait(false);
+            Decide(new PumpEnd(PumpEnding.IdleTimeout));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // A pump's end is decided as it happens, so one that ends the session cuts the other short.
+    private PumpEnd Ended(PumpEnd pumpEnd)
+    {
+        Decide(pumpEnd);
+        return pumpEnd;
+    }
+
+    // What a pump's end means for the session; the first decisive one is the result.
+    private void Decide(PumpEnd pumpEnd)
+    {
+        var (endsSession, outcome) = pumpEnd.Ending switch
+        {
+            PumpEnding.SourceEnded => (end.SourceEndEndsSession, RelayOutcome.Completed),
+            PumpEnding.PeerEnded => (end.SocketEndEndsSession, RelayOutcome.Completed),
+            PumpEnding.OutputClosed => (true, RelayOutcome.OutputClosed),
+            PumpEnding.OutputFailed => (true, RelayOutcome.OutputFailed),
+            PumpEnding.Failed => (true, RelayOutcome.Failed),
+            PumpEnding.IdleTimeout => (true, RelayOutcome.IdleTimeout),
+            _ => (false, RelayOutcome.Completed),
+        };
+        if (!endsSession)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _decided, 1) == 0)
+        {
+            _outcome = outcome;
+            _error = pumpEnd.Error;
+        }
+
+        _session!.Cancel();
+    }
+
+    // Why a pump stopped: cut short by the session's end, the local end's output gone or
+    // failing, or the connection failing (in the connection's words).
+    private PumpEnd Classify(Exception e) => e switch
+    {
+        OperationCanceledException when _session!.IsCancellationRequested => new PumpEnd(PumpEnding.Stopped),
+        SinkClosedException => new PumpEnd(PumpEnding.OutputClosed),
+        SinkFailedException output => new PumpEnd(PumpEnding.OutputFailed, output.Failure),
+        _ => new PumpEnd(PumpEnding.Failed, connection.Explain(e)),
+    };
 
     private static void GiveBack(ref byte[]? buffer)
     {
@@ -181,52 +196,5 @@ internal sealed class StreamRelay
             ArrayPool<byte>.Shared.Return(buffer);
             buffer = null;
         }
-    }
-
-    private async Task WatchIdleAsync(TimeSpan limit, CancellationToken ct)
-    {
-        try
-        {
-            await _clock.WaitForIdleAsync(limit, ct).ConfigureAwait(false);
-            End(RelayOutcome.IdleTimeout);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    // Why a pump stopped: the session's own end (quiet), the local end's reader gone or failing
-    // (an outcome), or the connection failing (thrown by RunAsync, naming the peer).
-    private void Fail(Exception e)
-    {
-        switch (e)
-        {
-            case OperationCanceledException when _session!.IsCancellationRequested:
-                return;
-            case SinkClosedException:
-                End(RelayOutcome.OutputClosed);
-                return;
-            case SinkFailedException output:
-                End(RelayOutcome.OutputFailed, output.Failure);
-                return;
-            case SocketException socket:
-                End(RelayOutcome.Failed, SocketFailure.From(socket, _peer));
-                return;
-            default:
-                End(RelayOutcome.Failed, e);
-                return;
-        }
-    }
-
-    // The first reason to end the session is the one reported; the other pump is cut short.
-    private void End(RelayOutcome outcome, Exception? error = null)
-    {
-        if (Interlocked.Exchange(ref _ended, 1) == 0)
-        {
-            _outcome = outcome;
-            _error = error;
-        }
-
-        _session!.Cancel();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Nsock.Endpoints;
 using Nsock.Relay;
 
 namespace Nsock.Tests.Relay;
@@ -10,8 +11,11 @@ public sealed class StreamRelayTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<RelayResult> Run(SocketPair pair, LocalEnd end, RelayOptions? options = null) =>
-        new StreamRelay(pair.RelaySide, options ?? new RelayOptions(), "peer", _ => end).RunAsync(Ct);
+    private static Task<RelayResult> Run(SocketPair pair, LocalEnd end, RelayOptions? options = null)
+    {
+        options ??= new RelayOptions();
+        return new StreamRelay(new TappedConnection(new SocketConnection(pair.RelaySide, "peer"), options), end, options).RunAsync(Ct);
+    }
 
     [Fact]
     public async Task Source_EOF_half_closes_and_the_reply_still_reaches_the_sink()
@@ -100,7 +104,7 @@ public sealed class StreamRelayTests
     }
 
     [Fact]
-    public async Task A_reset_from_the_peer_is_a_network_failure_naming_the_peer()
+    public async Task A_reset_from_the_peer_ends_as_a_network_failure_naming_the_peer()
     {
         using var pair = await SocketPair.CreateAsync();
         var relay = Run(pair, new LocalEnd(new FedSource(), new CollectingSink()));
@@ -108,7 +112,9 @@ public sealed class StreamRelayTests
         pair.Peer.LingerState = new LingerOption(true, 0); // close with RST
         pair.Peer.Close();
 
-        var failure = await Assert.ThrowsAsync<NsockException>(() => relay.WaitAsync(Bound, Ct));
+        var result = await relay.WaitAsync(Bound, Ct);
+        Assert.Equal(RelayOutcome.Failed, result.Outcome);
+        var failure = Assert.IsType<NsockException>(result.Error);
         Assert.Equal(ExitCodes.Network, failure.ExitCode);
         Assert.Equal("peer", failure.What);
         Assert.Equal("connection reset by peer", failure.Why);
@@ -119,7 +125,8 @@ public sealed class StreamRelayTests
     {
         using var pair = await SocketPair.CreateAsync();
         using var cts = new CancellationTokenSource();
-        var relay = new StreamRelay(pair.RelaySide, new RelayOptions(), "peer", _ => new LocalEnd(new FedSource(), new CollectingSink())).RunAsync(cts.Token);
+        var options = new RelayOptions();
+        var relay = new StreamRelay(new TappedConnection(new SocketConnection(pair.RelaySide, "peer"), options), new LocalEnd(new FedSource(), new CollectingSink()), options).RunAsync(cts.Token);
 
         await cts.CancelAsync();
 

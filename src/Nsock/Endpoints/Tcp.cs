@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Nsock.Relay;
 using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
@@ -7,13 +8,18 @@ namespace Nsock.Endpoints;
 /// <summary>What a TCP client needs to reach its server.</summary>
 internal sealed record TcpConnectTarget(string Host, int Port, IpFamily Family, TimeSpan? Timeout, SourceAddress? Source);
 
+/// <summary>Where a TCP server listens: HOST null means every address (dual stack unless -4/-6).</summary>
+internal sealed record TcpListenAddress(string? Host, int Port, IpFamily Family, int Backlog);
+
 /// <summary>
-/// Opens a TCP connection: resolves HOST, then tries each address in turn (each attempt gets
-/// the whole -w timeout), binding the -s source first when one is given.
+/// Opens TCP: a client connection (HOST resolved, each address tried in turn with the whole -w
+/// timeout, the -s source bound first), or a listener. Without HOST and without -4/-6 one IPv6
+/// socket with IPV6_V6ONLY off takes IPv4 and IPv6 peers alike; where the machine has no IPv6,
+/// IPv4 alone.
 /// </summary>
-internal static class TcpConnector
+internal static class Tcp
 {
-    public static async Task<Socket> ConnectAsync(TcpConnectTarget target, CancellationToken ct)
+    public static async Task<IConnection> ConnectAsync(TcpConnectTarget target, CancellationToken ct)
     {
         var addresses = await AddressResolver.ResolveAsync(target.Host, target.Family, ct).ConfigureAwait(false);
         var sourceAddresses = target.Source?.Host is { } sourceHost
@@ -28,7 +34,7 @@ internal static class TcpConnector
             {
                 var socket = await ConnectOneAsync(remote, target, sourceAddresses, ct).ConfigureAwait(false);
                 Log.Info($"connected to {EndpointText.Format(remote)}" + (target.Host != address.ToString() ? $" ({target.Host})" : ""));
-                return socket;
+                return new SocketConnection(socket, EndpointText.Format(socket.RemoteEndPoint));
             }
             catch (NsockException e) when (addresses.Length > 1 && e.ExitCode != ExitCodes.LocalResource)
             {
@@ -95,5 +101,53 @@ internal static class TcpConnector
         {
             throw SocketFailure.From(e, "source " + EndpointText.Format(endPoint));
         }
+    }
+
+    public static async Task<IStreamListener> ListenAsync(TcpListenAddress address, CancellationToken ct)
+    {
+        var local = await LocalEndPointAsync(address, ct).ConfigureAwait(false);
+        var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (local.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = address.Host is null && address.Family == IpFamily.Any;
+            }
+
+            // Like every server: a restart right after a previous run must not fail on TIME_WAIT.
+            // (On Windows SO_REUSEADDR means something else and is left alone.)
+            if (!OperatingSystem.IsWindows())
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
+            socket.Bind(local);
+            socket.Listen(address.Backlog);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw SocketFailure.From(e, EndpointText.Format(local));
+        }
+
+        var name = EndpointText.Format(socket.LocalEndPoint);
+        Log.Info($"listening on {name}");
+        return new RuntimeStreamListener(socket, name);
+    }
+
+    private static async Task<IPEndPoint> LocalEndPointAsync(TcpListenAddress address, CancellationToken ct)
+    {
+        if (address.Host is not null)
+        {
+            var addresses = await AddressResolver.ResolveAsync(address.Host, address.Family, ct).ConfigureAwait(false);
+            return new IPEndPoint(addresses[0], address.Port);
+        }
+
+        return address.Family switch
+        {
+            IpFamily.V4 => new IPEndPoint(IPAddress.Any, address.Port),
+            IpFamily.V6 => new IPEndPoint(IPAddress.IPv6Any, address.Port),
+            _ => new IPEndPoint(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, address.Port),
+        };
     }
 }

@@ -1,11 +1,12 @@
 using System.Net.Sockets;
 using Nsock.Platform;
+using Nsock.Relay;
 using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
 
-/// <summary>A bound unix datagram socket and the file it owns (null for @names).</summary>
-internal sealed record UnixServer(Socket Socket, UnixSocketFile? File) : IDisposable
+/// <summary>A bound unix datagram socket (a server's, or a client's own address) and the file it owns (null for @names).</summary>
+internal sealed record BoundUnixSocket(Socket Socket, UnixSocketFile? File) : IDisposable
 {
     public void Dispose()
     {
@@ -15,16 +16,17 @@ internal sealed record UnixServer(Socket Socket, UnixSocketFile? File) : IDispos
 }
 
 /// <summary>Opens unix sockets, stream or datagram: connect, bind and listen, and a datagram client's own address.</summary>
-internal static class UnixSockets
+internal static class Unix
 {
-    public static async Task<Socket> ConnectAsync(UnixPath path, SocketType type, CancellationToken ct)
+    /// <summary>A stream connection to the server at <paramref name="path"/>.</summary>
+    public static async Task<IConnection> ConnectAsync(UnixPath path, CancellationToken ct)
     {
-        var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             await socket.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
             Log.Info($"connected to {path}");
-            return socket;
+            return new SocketConnection(socket, path.Text);
         }
         catch (SocketException e)
         {
@@ -48,23 +50,23 @@ internal static class UnixSockets
     }
 
     /// <summary>Binds a datagram socket at <paramref name="path"/>, replacing a stale socket file.</summary>
-    public static async Task<UnixServer> BindDatagramAsync(UnixPath path, UnixFileMode? mode, CancellationToken ct)
+    public static async Task<BoundUnixSocket> BindDatagramAsync(UnixPath path, UnixFileMode? mode, CancellationToken ct)
     {
         var (socket, file) = await BindAsync(path, SocketType.Dgram, mode, ct).ConfigureAwait(false);
         Log.Info($"listening on {path}");
-        return new UnixServer(socket, file);
+        return new BoundUnixSocket(socket, file);
     }
 
     /// <summary>
     /// A datagram client binds an address of its own so the server can reply: the given
     /// <paramref name="source"/>, or else a fresh abstract name (Linux), which leaves no file.
     /// </summary>
-    public static async Task<UnixServer> BindClientAsync(UnixPath? source, CancellationToken ct)
+    public static async Task<BoundUnixSocket> BindClientAsync(UnixPath? source, CancellationToken ct)
     {
         if (source is not null)
         {
             var (bound, file) = await BindAsync(source, SocketType.Dgram, null, ct).ConfigureAwait(false);
-            return new UnixServer(bound, file);
+            return new BoundUnixSocket(bound, file);
         }
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -74,7 +76,7 @@ internal static class UnixSockets
             socket.Bind(name.EndPoint);
         }
 
-        return new UnixServer(socket, null);
+        return new BoundUnixSocket(socket, null);
     }
 
     /// <summary>Why connecting to a unix path failed, in its words: no such file, not a socket, refused.</summary>

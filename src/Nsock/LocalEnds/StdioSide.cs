@@ -3,10 +3,11 @@ using Nsock.Relay;
 namespace Nsock.LocalEnds;
 
 /// <summary>
-/// Builds the local end of each connection over this process's stdin and stdout, as chosen by
-/// --echo, --send-only, --recv-only and --interactive. stdin and stdout are opened once.
+/// This process's stdin and stdout as the local end of each connection, as chosen by --echo,
+/// --send-only, --recv-only and --interactive. stdin and stdout are opened once, however many
+/// connections share them (-k).
 /// </summary>
-internal sealed class StdioEnds(LocalEndChoice choice, int bufferSize)
+internal sealed class StdioSide(LocalEndChoice choice, int bufferSize)
 {
     private IRelaySource? _stdin;
     private IRelaySink? _stdout;
@@ -15,16 +16,16 @@ internal sealed class StdioEnds(LocalEndChoice choice, int bufferSize)
 
     private bool ReadsStdin => !choice.Echo && !choice.RecvOnly;
 
-    private IRelaySource Stdin => _stdin ??= OpenStdin();
+    private IRelaySource Stdin => _stdin ??= StdinSource.Open(bufferSize);
 
     private IRelaySink Stdout => _stdout ??= new StdoutSink(StdioHandles.OpenStdout());
 
     /// <summary>The one connection of connect, or of listen without -k.</summary>
-    public LocalEnd ForOnlySession(SocketSender sender)
+    public LocalEnd ForOnlySession(IConnection connection)
     {
         if (choice.Echo)
         {
-            return new LocalEnd(null, new EchoSink(sender, Stdout, choice.Stamp));
+            return new LocalEnd(null, new EchoSink(connection, Stdout, choice.Stamp));
         }
 
         var source = ReadsStdin ? Stdin : null;
@@ -63,12 +64,12 @@ internal sealed class StdioEnds(LocalEndChoice choice, int bufferSize)
     /// -k: one of many concurrent clients. stdout is shared whole-chunk; a client's EOF ends that
     /// client, since stdin belongs to everyone and would otherwise keep a finished client open.
     /// </summary>
-    public LocalEnd ForSharedSession(SocketSender sender, StdinBroadcast.Subscriber? stdinShare)
+    public LocalEnd ForSharedSession(IConnection connection, StdinBroadcast.Subscriber? stdinShare)
     {
         var stdout = _sharedStdout ??= new SharedStdout(Stdout);
         if (choice.Echo)
         {
-            return new LocalEnd(null, new EchoSink(sender, stdout, choice.Stamp));
+            return new LocalEnd(null, new EchoSink(connection, stdout, choice.Stamp));
         }
 
         return new LocalEnd(
@@ -76,13 +77,5 @@ internal sealed class StdioEnds(LocalEndChoice choice, int bufferSize)
             choice.SendOnly ? null : stdout,
             SourceEndEndsSession: choice.SendOnly,
             SocketEndEndsSession: true);
-    }
-
-    private IRelaySource OpenStdin()
-    {
-        var stream = StdioHandles.OpenStdin();
-        return StdioHandles.StdinIsTerminal || OperatingSystem.IsWindows()
-            ? new TerminalSource(stream, bufferSize)
-            : new StreamSource(stream);
     }
 }

@@ -9,7 +9,7 @@ namespace Nsock.Endpoints;
 /// inode, so every spelling of the path counts (symlinks, "./", relative paths; a relative
 /// entry is resolved against the owning process's working directory).
 /// </summary>
-internal static class BoundUnixSockets
+internal static class UnixSocketTable
 {
     /// <summary>true or false; null where the table cannot tell (no /proc, unreadable owners).</summary>
     public static bool? IsBound(string path)

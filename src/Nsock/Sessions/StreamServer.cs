@@ -1,13 +1,12 @@
-using System.CommandLine;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Relay;
 using Nsock.Terminal;
 
-namespace Nsock.Commands;
+namespace Nsock.Sessions;
 
 /// <summary>How a stream server serves: one client, or many (-k) up to --max-conns.</summary>
-internal sealed record StreamServerOptions(bool KeepOpen, int? MaxConns, RelayOptions Relay);
+internal sealed record StreamServerSettings(bool KeepOpen, int? MaxConns, RelayOptions Relay);
 
 /// <summary>
 /// Serves a listening stream socket of any family (TCP listen, unix -l): one client then exit,
@@ -17,38 +16,34 @@ internal sealed record StreamServerOptions(bool KeepOpen, int? MaxConns, RelayOp
 /// </summary>
 internal static class StreamServer
 {
-    public static StreamServerOptions Options(ParseResult parse, RelayOptions relay) =>
-        new(parse.GetValue(CommonOptions.KeepOpen), parse.GetValue(CommonOptions.MaxConns), relay);
-
-    public static async Task<int> ServeAsync(IStreamListener listener, StreamServerOptions options, StdioEnds ends, CancellationToken ct)
+    public static async Task<int> ServeAsync(IStreamListener listener, StreamServerSettings settings, StdioSide stdio, CancellationToken ct)
     {
-        if (!options.KeepOpen)
+        if (!settings.KeepOpen)
         {
             var client = await listener.AcceptAsync(ct).ConfigureAwait(false);
             listener.Dispose(); // single connection: a second client is refused, not queued
             Log.Info($"connection from {client.Peer}");
-            return await Session.RunOnlyAsync(client.Socket, client.Peer, options.Relay, ends, ct).ConfigureAwait(false);
+            return await StreamSession.RunOnlyAsync(client, settings.Relay, stdio, ct).ConfigureAwait(false);
         }
 
         using var server = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        NsockException? outputFailure = null;
+        Exception? outputFailure = null;
         Action<RelayResult> over = result =>
         {
             if (result.Outcome is RelayOutcome.OutputClosed or RelayOutcome.OutputFailed)
             {
                 // Nobody reads what clients send any more (or it cannot be written): serving is over.
-                Log.Info(result.Failure is null ? "stdout was closed by its reader: no longer serving" : "stdout failed: no longer serving");
-                Interlocked.CompareExchange(ref outputFailure, result.Failure, null);
+                Log.Info(result.Error is null ? "stdout was closed by its reader: no longer serving" : "stdout failed: no longer serving");
+                Interlocked.CompareExchange(ref outputFailure, result.Error, null);
                 server.Cancel();
             }
         };
 
-        var stdinShared = ends.ShareStdinAsync(server.Token);
-        var loop = new AcceptLoop(listener, options.MaxConns, (client, slot, token) => Session.RunSharedAsync(client, slot, options.Relay, ends, over, token));
-
+        var stdinShared = stdio.ShareStdinAsync(server.Token);
+        var clients = new KeepOpenServer(listener, settings.MaxConns, (client, slot, token) => StreamSession.RunSharedAsync(client, slot, settings.Relay, stdio, over, token));
         try
         {
-            await loop.RunAsync(server.Token).ConfigureAwait(false);
+            await clients.RunAsync(server.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ internal sealed record UdpBindAddress(string? Host, int Port, IpFamily Family, s
 internal sealed record UdpSender(Socket Socket, IPEndPoint Target, bool Connected);
 
 /// <summary>Opens UDP sockets: a sender aimed at a target, a receiver bound (and joined to a group).</summary>
-internal static class UdpSockets
+internal static class Udp
 {
     public static async Task<UdpSender> OpenSenderAsync(UdpSendTarget target, CancellationToken ct)
     {

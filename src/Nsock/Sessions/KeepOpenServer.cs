@@ -1,8 +1,10 @@
 using System.Net.Sockets;
+using Nsock.Endpoints;
 using Nsock.Platform;
+using Nsock.Relay;
 using Nsock.Terminal;
 
-namespace Nsock.Endpoints;
+namespace Nsock.Sessions;
 
 /// <summary>
 /// -k: accepts clients until cancelled and serves each concurrently with <c>serve</c>. Beyond
@@ -13,7 +15,7 @@ namespace Nsock.Endpoints;
 /// may give it back early (before it reports the client closed), so whoever saw that report can
 /// connect again at once.
 /// </summary>
-internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<AcceptedClient, IDisposable, CancellationToken, Task> serve)
+internal sealed class KeepOpenServer(IStreamListener listener, int? maxConns, Func<IConnection, IDisposable, CancellationToken, Task> serve)
 {
     private readonly TaskCompletionSource _allServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MemoryTrim _trim = new();
@@ -33,7 +35,7 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
                     await room.WaitAsync(ct).ConfigureAwait(false);
                 }
 
-                AcceptedClient client;
+                IConnection client;
                 try
                 {
                     client = await listener.AcceptAsync(ct).ConfigureAwait(false);
@@ -54,7 +56,7 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
                 if (maxConns is { } max && Volatile.Read(ref _active) >= max)
                 {
                     Log.Warn(client.Peer, $"closed at once: --max-conns {max} reached");
-                    client.Socket.Dispose();
+                    client.Dispose();
                     room?.Release();
                     continue;
                 }
@@ -81,14 +83,14 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
     }
 
     // Never throws: whatever becomes of a client, the loop and the others go on.
-    private async Task ServeOneAsync(AcceptedClient client, SemaphoreSlim? room, CancellationToken ct)
+    private async Task ServeOneAsync(IConnection client, SemaphoreSlim? room, CancellationToken ct)
     {
         var slot = new Slot(this);
         await Task.Yield(); // the accept loop goes on while this client is served
         try
         {
             using (slot)
-            using (client.Socket)
+            using (client)
             {
                 await serve(client, slot, ct).ConfigureAwait(false);
             }
@@ -145,9 +147,9 @@ internal sealed class AcceptLoop(IStreamListener listener, int? maxConns, Func<A
 
     private sealed class Slot : IDisposable
     {
-        private AcceptLoop? _owner;
+        private KeepOpenServer? _owner;
 
-        public Slot(AcceptLoop owner)
+        public Slot(KeepOpenServer owner)
         {
             _owner = owner;
             if (Interlocked.Increment(ref owner._active) == 1)

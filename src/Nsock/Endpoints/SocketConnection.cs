@@ -1,0 +1,50 @@
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Nsock.Relay;
+
+namespace Nsock.Endpoints;
+
+/// <summary>
+/// A connected stream socket of any family (TCP, unix) as a connection: the fast path, with a
+/// zero-byte receive to wait for data so an idle connection holds no buffer.
+/// </summary>
+internal sealed class SocketConnection(Socket socket, string peer) : IConnection
+{
+    public string Peer => peer;
+
+    public bool CanWaitReadable => true;
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WaitReadableAsync(CancellationToken ct) =>
+        _ = await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
+
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct) => socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[await socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false)..];
+        }
+    }
+
+    public void CloseWrite()
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The peer has already gone; its reader needs no FIN.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public Exception Explain(Exception failure) => failure is SocketException e ? SocketFailure.From(e, peer) : failure;
+
+    public void Dispose() => socket.Dispose();
+}

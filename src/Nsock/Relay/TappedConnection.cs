@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Nsock.Relay;
+
+/// <summary>
+/// A connection as a session uses it, with the relay's taps and transforms on it: what nsock sends
+/// gets --crlf, both directions are shown by --hex, bytes are counted, and every byte either way
+/// restarts the idle clock. The relay and a local end that answers the peer (echo) both write here,
+/// so an echo is encoded, dumped and counted like anything else nsock sends.
+/// </summary>
+internal sealed class TappedConnection(IConnection inner, RelayOptions options) : IConnection
+{
+    private readonly CrlfEncoder? _crlf = options.Crlf ? new CrlfEncoder() : null;
+    private readonly HexDump? _hex = options.HexDump ? new HexDump(inner.Peer) : null;
+    private long _bytesSent;
+    private long _bytesReceived;
+
+    public ActivityClock Clock { get; } = new();
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    public string Peer => inner.Peer;
+
+    public bool CanWaitReadable => inner.CanWaitReadable;
+
+    public ValueTask WaitReadableAsync(CancellationToken ct) => inner.WaitReadableAsync(ct);
+
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        var reading = inner.ReadAsync(buffer, ct);
+        return reading.IsCompletedSuccessfully ? new ValueTask<int>(Received(buffer, reading.Result)) : ReadLaterAsync(reading, buffer);
+    }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        if (_crlf is null)
+        {
+            await SendAsync(data, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var scratch = ArrayPool<byte>.Shared.Rent(CrlfEncoder.MaxOutputLength(data.Length));
+        try
+        {
+            await SendAsync(scratch.AsMemory(0, _crlf.Encode(data.Span, scratch)), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    public void CloseWrite() => inner.CloseWrite();
+
+    public Exception Explain(Exception failure) => inner.Explain(failure);
+
+    public void Dispose() => inner.Dispose();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadLaterAsync(ValueTask<int> reading, Memory<byte> buffer) => Received(buffer, await reading.ConfigureAwait(false));
+
+    private int Received(Memory<byte> buffer, int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _bytesReceived, count);
+            Clock.Touch();
+            _hex?.Received(buffer.Span[..count]);
+        }
+
+        return count;
+    }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        _hex?.Sent(data.Span);
+        await inner.WriteAsync(data, ct).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesSent, data.Length);
+        Clock.Touch();
+    }
+}
