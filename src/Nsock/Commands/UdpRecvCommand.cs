@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nsock.Endpoints;
+using Nsock.Sessions;
 
 namespace Nsock.Commands;
 
@@ -24,10 +25,10 @@ internal static class UdpRecvCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
         var (host, port) = CommonOptions.ReadBindAddress(parse, Address);
-        Datagrams.CheckServerOptions(parse);
-        var relayOptions = Datagrams.Relay(parse);
-        using var socket = await Udp.BindReceiverAsync(
-            new UdpBindAddress(host, port, CommonOptions.Family(parse), parse.GetValue(CommonOptions.Group), parse.GetValue(CommonOptions.Interface)), ct).ConfigureAwait(false);
-        return await Datagrams.ServeBoundAsync(parse, socket, relayOptions, EndpointText.Format(socket.LocalEndPoint), ct).ConfigureAwait(false);
+        var relay = DatagramOptions.Relay(parse);
+        var settings = DatagramOptions.Server(parse, relay);
+        using var channel = await Udp.BindReceiverAsync(
+            new UdpBindAddress(host, port, CommonOptions.Family(parse), parse.GetValue(CommonOptions.Group), parse.GetValue(CommonOptions.Interface)), relay.BufferSize, ct).ConfigureAwait(false);
+        return await DatagramServer.ServeAsync(channel, settings, ct).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Nsock.Endpoints;
-using Nsock.Terminal;
+using Nsock.Sessions;
 
 namespace Nsock.Commands;
 
@@ -31,12 +31,11 @@ internal static class UdpSendCommand
         var host = parse.GetValue(Host)!;
         HostName.ParseLiteral(host);
         var port = PortNumber.Parse(parse.GetValue(Port)!, allowZero: false);
-        var relayOptions = Datagrams.Relay(parse);
-        var texts = parse.GetValue(Texts) ?? [];
-        var datagrams = texts.Select(Encoding.UTF8.GetBytes).ToArray();
-        if (datagrams.FirstOrDefault(d => d.Length > relayOptions.BufferSize) is { } tooLong)
+        var relay = DatagramOptions.Relay(parse);
+        var texts = (parse.GetValue(Texts) ?? []).Select(Encoding.UTF8.GetBytes).ToArray();
+        if (texts.FirstOrDefault(d => d.Length > relay.BufferSize) is { } tooLong)
         {
-            throw NsockException.Usage($"TEXT of {tooLong.Length} bytes", $"a datagram holds at most {relayOptions.BufferSize} bytes");
+            throw NsockException.Usage($"TEXT of {tooLong.Length} bytes", $"a datagram holds at most {relay.BufferSize} bytes");
         }
 
         var target = new UdpSendTarget(
@@ -44,16 +43,8 @@ internal static class UdpSendCommand
             parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null,
             parse.GetValue(CommonOptions.Broadcast), parse.GetValue(CommonOptions.Ttl), parse.GetValue(CommonOptions.Interface));
 
-        var sender = await Udp.OpenSenderAsync(target, ct).ConfigureAwait(false);
-        using var socket = sender.Socket;
-        var name = EndpointText.Format(sender.Target);
-        var relay = new Relay.DatagramRelay(socket, relayOptions, name);
-        var send = new DatagramSend(
-            datagrams,
-            () => Datagrams.Stdin(parse.GetValue(CommonOptions.Lines), relayOptions.BufferSize),
-            sender.Connected ? null : sender.Target,
-            CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Wait)),
-            parse.GetValue(CommonOptions.Count));
-        return await Datagrams.RunAsync(token => Datagrams.SendThenWaitAsync(relay, send, Datagrams.Printer(parse), name, token), relay, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.IdleTimeout)), name, ct).ConfigureAwait(false);
+        var sender = await Udp.OpenSenderAsync(target, relay.BufferSize, ct).ConfigureAwait(false);
+        using var channel = sender.Channel;
+        return await DatagramClient.RunAsync(channel, DatagramOptions.Client(parse, texts, sender.To, relay), ct).ConfigureAwait(false);
     }
 }

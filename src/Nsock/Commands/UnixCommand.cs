@@ -66,21 +66,10 @@ internal static class UnixCommand
 
     private static async Task<int> DatagramClientAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
-        var relay = Datagrams.Relay(parse);
+        var relay = DatagramOptions.Relay(parse);
         var source = parse.GetValue(CommonOptions.UnixSource) is { } text ? UnixPath.Parse(text) : null;
-        using var own = await Unix.BindClientAsync(source, ct).ConfigureAwait(false);
-        try
-        {
-            await own.Socket.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw Unix.ConnectFailure(path, e);
-        }
-
-        var datagrams = new Relay.DatagramRelay(own.Socket, relay, path.Text);
-        var send = new DatagramSend([], () => Datagrams.Stdin(lines: false, relay.BufferSize), null, CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Wait)), parse.GetValue(CommonOptions.Count));
-        return await Datagrams.RunAsync(token => Datagrams.SendThenWaitAsync(datagrams, send, Datagrams.Printer(parse), path.Text, token), datagrams, relay.IdleTimeout, path.Text, ct).ConfigureAwait(false);
+        using var channel = await Unix.OpenDatagramClientAsync(path, source, relay.BufferSize, ct).ConfigureAwait(false);
+        return await DatagramClient.RunAsync(channel, DatagramOptions.Client(parse, [], null, relay), ct).ConfigureAwait(false);
     }
 
     // An abstract name has no file, so no permissions to give it.
@@ -90,9 +79,9 @@ internal static class UnixCommand
 
     private static async Task<int> DatagramServerAsync(ParseResult parse, UnixPath path, CancellationToken ct)
     {
-        Datagrams.CheckServerOptions(parse);
-        var relay = Datagrams.Relay(parse);
-        using var server = await Unix.BindDatagramAsync(path, Mode(parse, path), ct).ConfigureAwait(false);
-        return await Datagrams.ServeBoundAsync(parse, server.Socket, relay, path.Text, ct).ConfigureAwait(false);
+        var relay = DatagramOptions.Relay(parse);
+        var settings = DatagramOptions.Server(parse, relay);
+        using var channel = await Unix.BindDatagramAsync(path, Mode(parse, path), relay.BufferSize, ct).ConfigureAwait(false);
+        return await DatagramServer.ServeAsync(channel, settings, ct).ConfigureAwait(false);
     }
 }

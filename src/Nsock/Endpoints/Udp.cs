@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Nsock.Relay;
 using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
@@ -10,13 +11,16 @@ internal sealed record UdpSendTarget(string Host, int Port, IpFamily Family, Sou
 /// <summary>Where udp-recv listens, and the multicast group it joins.</summary>
 internal sealed record UdpBindAddress(string? Host, int Port, IpFamily Family, string? Group, string? Interface);
 
-/// <summary>An open UDP sender: connected to the target unless it is a broadcast or multicast address.</summary>
-internal sealed record UdpSender(Socket Socket, IPEndPoint Target, bool Connected);
+/// <summary>
+/// An open UDP sender: connected to the target unless it is a broadcast or multicast address,
+/// in which case <paramref name="To"/> says where each datagram goes.
+/// </summary>
+internal sealed record UdpSender(IDatagramChannel Channel, DatagramPeer? To);
 
 /// <summary>Opens UDP sockets: a sender aimed at a target, a receiver bound (and joined to a group).</summary>
 internal static class Udp
 {
-    public static async Task<UdpSender> OpenSenderAsync(UdpSendTarget target, CancellationToken ct)
+    public static async Task<UdpSender> OpenSenderAsync(UdpSendTarget target, int sendSize, CancellationToken ct)
     {
         var address = (await AddressResolver.ResolveAsync(target.Host, target.Family, ct).ConfigureAwait(false))[0];
         var remote = new IPEndPoint(address, target.Port);
@@ -43,8 +47,10 @@ internal static class Udp
                 await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
             }
 
-            Log.Info($"sending to {EndpointText.Format(remote)}" + (target.Host != address.ToString() ? $" ({target.Host})" : ""));
-            return new UdpSender(socket, remote, connected);
+            var name = EndpointText.Format(remote);
+            var channel = SocketDatagramChannel.Open(socket, name, sendSize);
+            Log.Info($"sending to {name}" + (target.Host != address.ToString() ? $" ({target.Host})" : ""));
+            return new UdpSender(channel, connected ? null : new DatagramPeer(remote, name, CanAnswer: true));
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied && !target.Broadcast)
         {
@@ -63,7 +69,7 @@ internal static class Udp
         }
     }
 
-    public static async Task<Socket> BindReceiverAsync(UdpBindAddress bind, CancellationToken ct)
+    public static async Task<IDatagramChannel> BindReceiverAsync(UdpBindAddress bind, int sendSize, CancellationToken ct)
     {
         var group = bind.Group is null ? null : await ResolveGroupAsync(bind.Group, bind.Family, ct).ConfigureAwait(false);
         var local = await LocalEndPointAsync(bind, group, ct).ConfigureAwait(false);
@@ -93,8 +99,10 @@ internal static class Udp
             throw;
         }
 
-        Log.Info($"listening on {EndpointText.Format(socket.LocalEndPoint)}" + (group is null ? "" : $", group {group}"));
-        return socket;
+        var name = EndpointText.Format(socket.LocalEndPoint);
+        var channel = SocketDatagramChannel.Open(socket, name, sendSize);
+        Log.Info($"listening on {name}" + (group is null ? "" : $", group {group}"));
+        return channel;
     }
 
     private static void ApplyOptions(Socket socket, UdpSendTarget target, bool multicast)

@@ -5,16 +5,6 @@ using Nsock.Terminal;
 
 namespace Nsock.Endpoints;
 
-/// <summary>A bound unix datagram socket (a server's, or a client's own address) and the file it owns (null for @names).</summary>
-internal sealed record BoundUnixSocket(Socket Socket, UnixSocketFile? File) : IDisposable
-{
-    public void Dispose()
-    {
-        Socket.Dispose();
-        File?.Dispose();
-    }
-}
-
 /// <summary>Opens unix sockets, stream or datagram: connect, bind and listen, and a datagram client's own address.</summary>
 internal static class Unix
 {
@@ -49,34 +39,48 @@ internal static class Unix
         return new UnixStreamListener(socket, file, path.Text);
     }
 
-    /// <summary>Binds a datagram socket at <paramref name="path"/>, replacing a stale socket file.</summary>
-    public static async Task<BoundUnixSocket> BindDatagramAsync(UnixPath path, UnixFileMode? mode, CancellationToken ct)
+    /// <summary>A datagram server's channel, bound at <paramref name="path"/> (a stale socket file replaced).</summary>
+    public static async Task<IDatagramChannel> BindDatagramAsync(UnixPath path, UnixFileMode? mode, int sendSize, CancellationToken ct)
     {
         var (socket, file) = await BindAsync(path, SocketType.Dgram, mode, ct).ConfigureAwait(false);
+        var channel = SocketDatagramChannel.Open(socket, path.Text, sendSize, file);
         Log.Info($"listening on {path}");
-        return new BoundUnixSocket(socket, file);
+        return channel;
     }
 
     /// <summary>
-    /// A datagram client binds an address of its own so the server can reply: the given
-    /// <paramref name="source"/>, or else a fresh abstract name (Linux), which leaves no file.
+    /// A datagram client's channel, connected to <paramref name="path"/>. It binds an address of
+    /// its own so the server can reply: <paramref name="source"/>, or else a fresh abstract name
+    /// (Linux), which leaves no file.
     /// </summary>
-    public static async Task<BoundUnixSocket> BindClientAsync(UnixPath? source, CancellationToken ct)
+    public static async Task<IDatagramChannel> OpenDatagramClientAsync(UnixPath path, UnixPath? source, int sendSize, CancellationToken ct)
     {
+        Socket socket;
+        UnixSocketFile? file = null;
         if (source is not null)
         {
-            var (bound, file) = await BindAsync(source, SocketType.Dgram, null, ct).ConfigureAwait(false);
-            return new BoundUnixSocket(bound, file);
+            (socket, file) = await BindAsync(source, SocketType.Dgram, null, ct).ConfigureAwait(false);
         }
-
-        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        if (OperatingSystem.IsLinux())
+        else
         {
-            var name = UnixPath.Parse($"@nsock-{Environment.ProcessId}-{Random.Shared.Next():x8}");
-            socket.Bind(name.EndPoint);
+            socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            if (OperatingSystem.IsLinux())
+            {
+                socket.Bind(UnixPath.Parse($"@nsock-{Environment.ProcessId}-{Random.Shared.Next():x8}").EndPoint);
+            }
         }
 
-        return new BoundUnixSocket(socket, null);
+        var channel = SocketDatagramChannel.Open(socket, path.Text, sendSize, file);
+        try
+        {
+            await socket.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
+            return channel;
+        }
+        catch (SocketException e)
+        {
+            channel.Dispose();
+            throw ConnectFailure(path, e);
+        }
     }
 
     /// <summary>Why connecting to a unix path failed, in its words: no such file, not a socket, refused.</summary>

@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Nsock.Endpoints;
 using Nsock.Relay;
 
 namespace Nsock.LocalEnds;
@@ -12,7 +10,7 @@ internal sealed class DatagramPrinter(IRelaySink stdout, DatagramFormat format) 
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct)
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, DatagramPeer from, CancellationToken ct)
     {
         switch (format)
         {
@@ -24,7 +22,7 @@ internal sealed class DatagramPrinter(IRelaySink stdout, DatagramFormat format) 
 
                 break;
             default:
-                await stdout.WriteAsync(Encoding.UTF8.GetBytes(Format(format, datagram.Span, EndpointText.Format(from))), ct).ConfigureAwait(false);
+                await stdout.WriteAsync(Encoding.UTF8.GetBytes(Format(format, datagram.Span, from.Name)), ct).ConfigureAwait(false);
                 break;
         }
     }

@@ -1,21 +1,19 @@
-using System.Net;
-using Nsock.Endpoints;
 using Nsock.Relay;
 
 namespace Nsock.LocalEnds;
 
 /// <summary>
-/// --reply: remembers who sent the latest datagram, so stdin can go to them (unbound unix
-/// senders cannot be answered and are skipped). Passes every datagram on unchanged.
+/// --reply: remembers who sent the latest datagram, so stdin can go to them (senders that cannot
+/// be answered are skipped). Passes every datagram on unchanged.
 /// </summary>
 internal sealed class LatestSender(IDatagramSink next) : IDatagramSink
 {
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile EndPoint? _latest;
+    private volatile DatagramPeer? _latest;
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, DatagramPeer from, CancellationToken ct)
     {
-        if (!EndpointText.IsUnbound(from))
+        if (from.CanAnswer)
         {
             _latest = from;
             _first.TrySetResult();
@@ -25,7 +23,7 @@ internal sealed class LatestSender(IDatagramSink next) : IDatagramSink
     }
 
     /// <summary>The latest sender; waits for the first one.</summary>
-    public async ValueTask<EndPoint?> GetAsync(CancellationToken ct)
+    public async ValueTask<DatagramPeer?> GetAsync(CancellationToken ct)
     {
         await _first.Task.WaitAsync(ct).ConfigureAwait(false);
         return _latest;

@@ -73,6 +73,12 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "pipe", SetLastError = true)]
     public static partial int Pipe(Span<int> fds);
 
+    /// <summary>recv(2) flags, Linux values: look without taking, report a datagram's full length, do not wait.</summary>
+    public const int MsgPeek = 0x2, MsgTrunc = 0x20, MsgDontWait = 0x40;
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, IntPtr buffer, nuint length, int flags);
+
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, Span<byte> buffer, nuint count);
 

@@ -11,6 +11,16 @@ internal sealed class CrlfEncoder
     /// <summary>Worst case output size for <paramref name="inputLength"/> bytes.</summary>
     public static int MaxOutputLength(int inputLength) => inputLength * 2;
 
+    /// <summary>
+    /// <paramref name="data"/> encoded, in <paramref name="scratch"/> (rented here from the shared
+    /// pool: return it when done).
+    /// </summary>
+    public ReadOnlyMemory<byte> Encode(ReadOnlyMemory<byte> data, out byte[] scratch)
+    {
+        scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxOutputLength(data.Length));
+        return scratch.AsMemory(0, Encode(data.Span, scratch));
+    }
+
     public int Encode(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var written = 0;

@@ -1,37 +1,19 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Sockets;
-using Nsock.Endpoints;
 
 namespace Nsock.Relay;
 
 /// <summary>
-/// The data plane for datagram sockets (UDP, and Unix datagram later). A datagram is the unit:
-/// each chunk a source yields leaves as one datagram, and each datagram received is handed on
-/// whole, with its sender, never merged, split or truncated. An empty datagram is data.
+/// The data plane for datagram channels (UDP, unix datagrams). A datagram is the unit: each chunk
+/// a source yields leaves as one datagram, and each datagram received is handed on whole, with
+/// its sender, never merged, split or truncated. An empty datagram is data. What nsock sends
+/// gets --crlf; both directions are shown by --hex; every datagram restarts the idle clock.
 /// </summary>
-internal sealed class DatagramRelay
+internal sealed class DatagramRelay(IDatagramChannel channel, RelayOptions options)
 {
-    /// <summary>Receive buffer: larger than any datagram the socket API can deliver.</summary>
-    public const int ReceiveBufferSize = 65536;
-
-    private readonly Socket _socket;
-    private readonly RelayOptions _options;
-    private readonly string _name;
-    private readonly CrlfEncoder? _crlf;
-    private readonly HexDump? _hex;
+    private readonly CrlfEncoder? _crlf = options.Crlf ? new CrlfEncoder() : null;
+    private readonly HexDump? _hex = options.HexDump ? new HexDump(channel.Name) : null;
     private long _sent;
     private long _received;
-
-    /// <param name="name">How failures name this socket's peer or address.</param>
-    public DatagramRelay(Socket socket, RelayOptions options, string name)
-    {
-        _socket = socket;
-        _options = options;
-        _name = name;
-        _crlf = options.Crlf ? new CrlfEncoder() : null;
-        _hex = options.HexDump ? new HexDump(name) : null;
-    }
 
     public ActivityClock Clock { get; } = new();
 
@@ -40,27 +22,24 @@ internal sealed class DatagramRelay
     public long DatagramsReceived => Interlocked.Read(ref _received);
 
     /// <summary>Sends one datagram; to the connected peer when <paramref name="to"/> is null.</summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, EndPoint? to, CancellationToken ct)
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, DatagramPeer? to, CancellationToken ct)
     {
         byte[]? scratch = null;
         try
         {
             if (_crlf is not null)
             {
-                scratch = ArrayPool<byte>.Shared.Rent(CrlfEncoder.MaxOutputLength(datagram.Length));
-                datagram = scratch.AsMemory(0, _crlf.Encode(datagram.Span, scratch));
+                datagram = _crlf.Encode(datagram, out scratch);
             }
 
-            _hex?.Sent(datagram.Span, to is null ? null : EndpointText.Format(to));
+            _hex?.Sent(datagram.Span, to?.Name);
             try
             {
-                _ = to is null
-                    ? await _socket.SendAsync(datagram, SocketFlags.None, ct).ConfigureAwait(false)
-                    : await _socket.SendToAsync(datagram, SocketFlags.None, to, ct).ConfigureAwait(false);
+                await channel.SendAsync(datagram, to, ct).ConfigureAwait(false);
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw Failure(e, to);
+                throw channel.Explain(e, to);
             }
 
             Interlocked.Increment(ref _sent);
@@ -76,11 +55,17 @@ internal sealed class DatagramRelay
     }
 
     /// <summary>
-    /// A server's answer to one of its peers: a peer that has gone since (a unix sender whose
-    /// socket is closed or removed) costs a warning, not the server.
+    /// A server's answer to one of its peers: a peer that cannot be answered (no address of its
+    /// own) or has gone since (a unix sender whose socket is closed) costs a warning, not the server.
     /// </summary>
-    public async ValueTask AnswerAsync(ReadOnlyMemory<byte> datagram, EndPoint to, CancellationToken ct)
+    public async ValueTask AnswerAsync(ReadOnlyMemory<byte> datagram, DatagramPeer to, CancellationToken ct)
     {
+        if (!to.CanAnswer)
+        {
+            Terminal.Log.Warn(to.Name, "sender has no address to answer");
+            return;
+        }
+
         try
         {
             await SendAsync(datagram, to, ct).ConfigureAwait(false);
@@ -96,16 +81,17 @@ internal sealed class DatagramRelay
     /// <paramref name="destination"/> picks the receiver of each (null: the connected peer);
     /// with <paramref name="answering"/>, these are a server's answers (see <see cref="AnswerAsync"/>).
     /// </summary>
-    public async Task SendAllAsync(IRelaySource source, Func<CancellationToken, ValueTask<EndPoint?>> destination, CancellationToken ct, bool answering = false)
+    public async Task SendAllAsync(IRelaySource source, Func<CancellationToken, ValueTask<DatagramPeer?>> destination, CancellationToken ct, bool answering = false)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+        var size = Math.Min(options.BufferSize, channel.MaxDatagram);
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
         var fairness = default(FairShare);
         try
         {
             while (true)
             {
                 await fairness.TurnAsync().ConfigureAwait(false);
-                var read = await fairness.Watch(source.ReadAsync(buffer.AsMemory(0, _options.BufferSize), ct)).ConfigureAwait(false);
+                var read = await fairness.Watch(source.ReadAsync(buffer.AsMemory(0, size), ct)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return;
@@ -133,32 +119,43 @@ internal sealed class DatagramRelay
     /// <summary>Receives datagrams into <paramref name="sink"/>, until <paramref name="count"/> of them (or for ever).</summary>
     public async Task ReceiveAllAsync(IDatagramSink sink, long? count, CancellationToken ct)
     {
-        var anyAddress = AnyEndPoint(_socket);
         var fairness = default(FairShare);
         while (count is null || DatagramsReceived < count)
         {
             await fairness.TurnAsync().ConfigureAwait(false);
 
-            // Wait for a datagram before renting, so a quiet socket holds no buffer.
-            await fairness.Watch(WaitForDatagramAsync(ct)).ConfigureAwait(false);
-            var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+            // Wait for a datagram before renting, so a quiet channel holds no buffer; then rent
+            // as much as that datagram needs, so none is ever cut.
+            (int Length, DatagramPeer From) datagram;
+            byte[] buffer;
             try
             {
-                SocketReceiveFromResult result;
+                await fairness.Watch(channel.WaitForDatagramAsync(ct)).ConfigureAwait(false);
+                // At least one byte: a receive into no buffer at all may not take an empty datagram.
+                var size = Math.Max(1, channel.SizeOfNextDatagram());
+                buffer = ArrayPool<byte>.Shared.Rent(size);
                 try
                 {
-                    result = await _socket.ReceiveFromAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None, anyAddress, ct).ConfigureAwait(false);
+                    datagram = await channel.ReceiveAsync(buffer.AsMemory(0, size), ct).ConfigureAwait(false);
                 }
-                catch (SocketException e)
+                catch
                 {
-                    throw Failure(e, null);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
                 }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw channel.Explain(e, null);
+            }
 
+            try
+            {
                 Interlocked.Increment(ref _received);
                 Clock.Touch();
-                var datagram = buffer.AsMemory(0, result.ReceivedBytes);
-                _hex?.Received(datagram.Span, EndpointText.Format(result.RemoteEndPoint));
-                await sink.WriteAsync(datagram, result.RemoteEndPoint, ct).ConfigureAwait(false);
+                var payload = buffer.AsMemory(0, datagram.Length);
+                _hex?.Received(payload.Span, datagram.From.Name);
+                await sink.WriteAsync(payload, datagram.From, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -166,32 +163,4 @@ internal sealed class DatagramRelay
             }
         }
     }
-
-    private async ValueTask WaitForDatagramAsync(CancellationToken ct)
-    {
-        try
-        {
-            // A zero-byte peek waits for readability without taking the datagram.
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, ct).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw Failure(e, null);
-        }
-    }
-
-    private NsockException Failure(SocketException e, EndPoint? to)
-    {
-        var what = to is null ? _name : EndpointText.Format(to);
-        return e.SocketErrorCode == SocketError.ConnectionRefused
-            ? new NsockException(ExitCodes.Network, what, _socket.AddressFamily == AddressFamily.Unix ? "connection refused (nobody listening)" : "connection refused (port unreachable)", e)
-            : SocketFailure.From(e, what);
-    }
-
-    private static EndPoint AnyEndPoint(Socket socket) => socket.AddressFamily switch
-    {
-        AddressFamily.InterNetworkV6 => new IPEndPoint(IPAddress.IPv6Any, 0),
-        AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
-        _ => socket.LocalEndPoint ?? throw new InvalidOperationException("unbound datagram socket"),
-    };
 }

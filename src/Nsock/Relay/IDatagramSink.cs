@@ -1,10 +1,8 @@
-using System.Net;
-
 namespace Nsock.Relay;
 
 /// <summary>Where received datagrams go, each whole, with its sender.</summary>
 internal interface IDatagramSink
 {
     /// <summary>Takes one datagram (possibly empty: that is data, not EOF).</summary>
-    ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct);
+    ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, DatagramPeer from, CancellationToken ct);
 }

@@ -42,10 +42,10 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
             return;
         }
 
-        var scratch = ArrayPool<byte>.Shared.Rent(CrlfEncoder.MaxOutputLength(data.Length));
+        var encoded = _crlf.Encode(data, out var scratch);
         try
         {
-            await SendAsync(scratch.AsMemory(0, _crlf.Encode(data.Span, scratch)), ct).ConfigureAwait(false);
+            await SendAsync(encoded, ct).ConfigureAwait(false);
         }
         finally
         {

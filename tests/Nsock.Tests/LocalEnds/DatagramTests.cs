@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Relay;
 
@@ -51,8 +52,8 @@ public sealed class DatagramTests
         using var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         a.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         b.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var sender = new DatagramRelay(a, new RelayOptions(BufferSize: 4), "a");
-        var receiver = new DatagramRelay(b, new RelayOptions(), "b");
+        var sender = new DatagramRelay(SocketDatagramChannel.Open(a, "a", 4), new RelayOptions(BufferSize: 4));
+        var receiver = new DatagramRelay(SocketDatagramChannel.Open(b, "b", 4), new RelayOptions());
         var source = new FedSource();
         source.Feed("abcdef"); // split at the 4-byte buffer
         source.Feed("g");
@@ -60,7 +61,7 @@ public sealed class DatagramTests
 
         var sink = new Collected();
         var receiving = receiver.ReceiveAllAsync(sink, count: 3, Ct);
-        await sender.SendAllAsync(source, _ => ValueTask.FromResult<EndPoint?>(b.LocalEndPoint), Ct);
+        await sender.SendAllAsync(source, _ => ValueTask.FromResult<DatagramPeer?>(new DatagramPeer(b.LocalEndPoint!, "b", CanAnswer: true)), Ct);
         await receiving.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         Assert.Equal(["abcd", "ef", "g"], sink.Datagrams);
@@ -74,7 +75,7 @@ public sealed class DatagramTests
         using var a = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         using var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         b.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var receiver = new DatagramRelay(b, new RelayOptions(), "b");
+        var receiver = new DatagramRelay(SocketDatagramChannel.Open(b, "b", 1), new RelayOptions());
         var sink = new Collected();
         var receiving = receiver.ReceiveAllAsync(sink, count: 2, Ct);
 
@@ -91,10 +92,10 @@ public sealed class DatagramTests
 
         public List<EndPoint> Senders { get; } = [];
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, EndPoint from, CancellationToken ct)
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> datagram, DatagramPeer from, CancellationToken ct)
         {
             Datagrams.Add(Encoding.ASCII.GetString(datagram.Span));
-            Senders.Add(from);
+            Senders.Add(from.Address);
             return ValueTask.CompletedTask;
         }
     }
