@@ -20,6 +20,8 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 using var signals = new SignalHandling();
 var root = new RootCommand("nsock: a netcat for every socket family; bytes between a socket and stdin/stdout")
 {
+    Options.Verbose,
+    Options.NoColor,
     ConnectCommand.Create(),
     ListenCommand.Create(),
     UdpSendCommand.Create(),
@@ -29,12 +31,12 @@ var root = new RootCommand("nsock: a netcat for every socket family; bytes betwe
 
 // No response files: "@name" is a unix abstract socket name, not a file of arguments.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-if (args.Contains("--no-color"))
+if (parse.GetValue(Options.NoColor))
 {
     Colour.Enabled = false;
 }
 
-Log.Verbose = parse.GetValue(CommonOptions.Verbose);
+Log.Verbose = parse.GetValue(Options.Verbose);
 var subcommand = parse.CommandResult.Command == root ? null : parse.CommandResult.Command.Name;
 var commandName = subcommand is null ? "nsock" : "nsock " + subcommand;
 

@@ -77,7 +77,7 @@ public sealed class UnixOwnershipTests
             File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF); // 0777, not sticky: anyone may rename here
         }
         var path = dir.File("s");
-        await using var nsock = RunningProcess.Nsock(["unix", "-l", "-k", "-v", .. dgram ? new[] { "-u" } : [], path]);
+        await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", .. dgram ? new[] { "-u" } : ["-k"], path]);
         await Unix.WaitForListeningAsync(nsock, path);
 
         // nobody takes the name: removes nsock's socket file and binds a live server of its own there.

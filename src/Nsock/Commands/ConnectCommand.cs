@@ -13,14 +13,8 @@ internal static class ConnectCommand
 
     public static Command Create()
     {
-        var command = new Command("connect", "Connect to a TCP server and relay stdin/stdout")
-        {
-            Host, Port,
-            CommonOptions.Ipv4, CommonOptions.Ipv6, CommonOptions.Verbose, CommonOptions.Timeout,
-            CommonOptions.IdleTimeout, CommonOptions.SendOnly, CommonOptions.RecvOnly, CommonOptions.Crlf,
-            CommonOptions.Hex, CommonOptions.BufferSize, CommonOptions.NoColor, CommonOptions.Source,
-            CommonOptions.Interactive,
-        };
+        var command = new Command("connect", "Connect to a TCP server and relay stdin/stdout") { Host, Port };
+        OptionGroups.AddTo(command, OptionGroups.Family, OptionGroups.Connecting, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.Person);
         command.Validators.Add(result =>
         {
             // "connect ::1:5000" or "connect host:80": one glued argument where two belong.
@@ -40,11 +34,11 @@ internal static class ConnectCommand
         var target = new TcpConnectTarget(
             host,
             PortNumber.Parse(parse.GetValue(Port)!, allowZero: false),
-            CommonOptions.Family(parse),
-            CommonOptions.ToTimeSpan(parse.GetValue(CommonOptions.Timeout)),
-            parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null);
-        var relay = CommonOptions.Relay(parse);
-        var stdio = new StdioSide(CommonOptions.LocalEnd(parse), relay.BufferSize);
+            SettingsFrom.Family(parse),
+            SettingsFrom.ToTimeSpan(parse.GetValue(Options.Timeout)),
+            parse.GetValue(Options.Source) is { } source ? SourceAddress.Parse(source) : null);
+        var relay = SettingsFrom.Relay(parse);
+        var stdio = new StdioSide(SettingsFrom.LocalEnd(parse), relay.BufferSize);
 
         var connection = await Tcp.ConnectAsync(target, ct).ConfigureAwait(false);
         return await StreamSession.RunOnlyAsync(connection, relay, stdio, ct).ConfigureAwait(false);

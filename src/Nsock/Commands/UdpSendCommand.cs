@@ -14,14 +14,8 @@ internal static class UdpSendCommand
 
     public static Command Create()
     {
-        var command = new Command("udp-send", "Send UDP datagrams: each TEXT, or each stdin read, is one datagram")
-        {
-            Host, Port, Texts,
-            CommonOptions.Ipv4, CommonOptions.Ipv6, CommonOptions.Verbose, CommonOptions.Source, CommonOptions.Lines,
-            CommonOptions.Wait, CommonOptions.Count, CommonOptions.Format, CommonOptions.Broadcast, CommonOptions.Ttl,
-            CommonOptions.Interface, CommonOptions.IdleTimeout, CommonOptions.Crlf, CommonOptions.Hex,
-            CommonOptions.BufferSize, CommonOptions.NoColor,
-        };
+        var command = new Command("udp-send", "Send UDP datagrams: each TEXT, or each stdin read, is one datagram") { Host, Port, Texts };
+        OptionGroups.AddTo(command, OptionGroups.Family, OptionGroups.Relay, OptionGroups.UdpSending, OptionGroups.DatagramClient);
         command.SetAction(RunAsync);
         return command;
     }
@@ -31,7 +25,7 @@ internal static class UdpSendCommand
         var host = parse.GetValue(Host)!;
         HostName.ParseLiteral(host);
         var port = PortNumber.Parse(parse.GetValue(Port)!, allowZero: false);
-        var relay = DatagramOptions.Relay(parse);
+        var relay = SettingsFrom.DatagramRelay(parse);
         var texts = (parse.GetValue(Texts) ?? []).Select(Encoding.UTF8.GetBytes).ToArray();
         if (texts.FirstOrDefault(d => d.Length > relay.BufferSize) is { } tooLong)
         {
@@ -39,12 +33,12 @@ internal static class UdpSendCommand
         }
 
         var target = new UdpSendTarget(
-            host, port, CommonOptions.Family(parse),
-            parse.GetValue(CommonOptions.Source) is { } source ? SourceAddress.Parse(source) : null,
-            parse.GetValue(CommonOptions.Broadcast), parse.GetValue(CommonOptions.Ttl), parse.GetValue(CommonOptions.Interface));
+            host, port, SettingsFrom.Family(parse),
+            parse.GetValue(Options.Source) is { } source ? SourceAddress.Parse(source) : null,
+            parse.GetValue(Options.Broadcast), parse.GetValue(Options.Ttl), parse.GetValue(Options.Interface));
 
         var sender = await Udp.OpenSenderAsync(target, relay.BufferSize, ct).ConfigureAwait(false);
         using var channel = sender.Channel;
-        return await DatagramClient.RunAsync(channel, DatagramOptions.Client(parse, texts, sender.To, relay), ct).ConfigureAwait(false);
+        return await DatagramClient.RunAsync(channel, SettingsFrom.DatagramClient(parse, texts, sender.To, relay), ct).ConfigureAwait(false);
     }
 }

@@ -1,20 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
-using System.CommandLine.Parsing;
-using Nsock.Endpoints;
 using Nsock.LocalEnds;
-using Nsock.Relay;
-using Nsock.Sessions;
 
 namespace Nsock.Commands;
 
 /// <summary>
-/// The options SPEC.md shares between commands, declared once. Each command adds the ones
-/// that make sense for it; <see cref="Read"/> turns a parse into settings.
+/// Every option of every command, declared once, with its own syntax check. Which options a
+/// command (and each of its modes) takes is <see cref="OptionGroups"/>' business; turning a
+/// parse into settings is <see cref="SettingsFrom"/>'s. -v and --no-color are recursive: they
+/// work in any position.
 /// </summary>
-internal static class CommonOptions
+internal static class Options
 {
-    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Progress on stderr: readiness, connections, byte counts" };
+    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Progress on stderr: readiness, connections, byte counts", Recursive = true };
     public static readonly Option<bool> Ipv4 = new("--ipv4", "-4") { Description = "Use IPv4 only" };
     public static readonly Option<bool> Ipv6 = new("--ipv6", "-6") { Description = "Use IPv6 only" };
     public static readonly Option<double?> Timeout = Seconds("--timeout", "-w", "Connect timeout in SECONDS (each address tried gets it)");
@@ -23,60 +21,21 @@ internal static class CommonOptions
     public static readonly Option<bool> RecvOnly = new("--recv-only") { Description = "Only receive; never read stdin nor half-close" };
     public static readonly Option<bool> Crlf = new("--crlf") { Description = "Turn LF into CRLF in what nsock sends (never in what it receives)" };
     public static readonly Option<bool> Hex = new("--hex") { Description = "Hex dump of the traffic, both ways, on stderr" };
-    public static readonly Option<int?> BufferSize = Whole("--buffer-size", "BYTES", "Bytes per read and send (default 65536; UDP: the largest datagram, default and at most 65507)", 1, 16 * 1024 * 1024);
-    public static readonly Option<bool> NoColor = new("--no-color") { Description = "No colour on stderr (also: NO_COLOR set)" };
+    public static readonly Option<int?> BufferSize = Whole("--buffer-size", "BYTES", "Bytes per read and send (default 65536); datagrams: the largest sent, default 65507, UDP at most 65507", 1, 16 * 1024 * 1024);
+    public static readonly Option<bool> NoColor = new("--no-color") { Description = "No colour on stderr (also: NO_COLOR set)", Recursive = true };
 
-    // Server side: listen, and later unix -l.
+    // Servers: listen, unix -l.
     public static readonly Option<bool> KeepOpen = new("--keep-open", "-k") { Description = "Serve client after client, concurrently, instead of exiting after the first" };
     public static readonly Option<int?> MaxConns = Whole("--max-conns", "N", "With -k: at most N clients at once; more are closed at once", 1, int.MaxValue);
     public static readonly Option<int?> Backlog = Whole("--backlog", "N", "Listen backlog (default 128)", 0, 65535);
     public static readonly Option<bool> Echo = new("--echo") { Description = "Send back what each client sends (and copy it to stdout); stdin is not read" };
     public static readonly Option<bool> Stamp = new("--stamp") { Description = "With --echo: prefix every echoed chunk with [ctime] " };
 
-    // Client side.
+    // Clients.
     public static readonly Option<string?> Source = new("--source", "-s") { Description = "Bind to ADDR[:PORT] before connecting", HelpName = "ADDR[:PORT]" };
     public static readonly Option<bool> Interactive = new("--interactive") { Description = "Line mode for a person: prompt on stderr, empty lines skipped, a line 'close' ends" };
 
-    /// <summary>The <c>[HOST] PORT</c> argument of servers (listen, udp-recv).</summary>
-    public static Argument<string[]> BindAddress(string protocol) => new Argument<string[]>("[HOST] PORT")
-    {
-        Description = $"Address to bind (default: every address, IPv4 and IPv6) and {protocol} port (0: any free port)",
-        Arity = new ArgumentArity(1, 2),
-    }.RejectingOptions();
-
-    /// <summary>Reads <c>[HOST] PORT</c>: HOST null means every address.</summary>
-    public static (string? Host, int Port) ReadBindAddress(ParseResult parse, Argument<string[]> argument)
-    {
-        var words = parse.GetValue(argument)!;
-        var host = words.Length == 2 ? words[0] : null;
-        if (host is not null)
-        {
-            HostName.ParseLiteral(host);
-        }
-
-        return (host, PortNumber.Parse(words[^1], allowZero: true));
-    }
-
-    /// <summary>
-    /// A positional argument that looks like an option is a mistyped option, not a host name.
-    /// </summary>
-    public static T RejectingOptions<T>(this T argument)
-        where T : Argument
-    {
-        argument.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.StartsWith('-'))
-                {
-                    UsageErrors.Add(result, $"unknown option '{token.Value}'");
-                }
-            }
-        });
-        return argument;
-    }
-
-    // Datagram side: udp-send, udp-recv (and later unix --dgram).
+    // Datagrams: udp-send, udp-recv, unix -u.
     public static readonly Option<int?> Count = Whole("--count", "N", "Exit 0 after N datagrams (udp-send: N replies)", 1, int.MaxValue, "-c");
     public static readonly Option<DatagramFormat> Format = new("--format")
     {
@@ -135,60 +94,8 @@ internal static class CommonOptions
         },
     };
 
-    public static IpFamily Family(ParseResult parse)
-    {
-        var v4 = parse.GetValue(Ipv4);
-        var v6 = parse.GetValue(Ipv6);
-        if (v4 && v6)
-        {
-            throw NsockException.Usage("-4/-6", "give one of them, not both");
-        }
-
-        return v4 ? IpFamily.V4 : v6 ? IpFamily.V6 : IpFamily.Any;
-    }
-
-    /// <param name="defaultBufferSize">Streams read 64 KiB at a time; datagram sends stop at the largest UDP payload.</param>
-    public static RelayOptions Relay(ParseResult parse, int defaultBufferSize = RelayOptions.DefaultBufferSize)
-    {
-        var bufferSize = parse.GetValue(BufferSize) ?? defaultBufferSize;
-        return new RelayOptions(bufferSize, parse.GetValue(Crlf), parse.GetValue(Hex), ToTimeSpan(parse.GetValue(IdleTimeout)));
-    }
-
-    public static StreamServerSettings Server(ParseResult parse, RelayOptions relay) =>
-        new(parse.GetValue(KeepOpen), parse.GetValue(MaxConns), relay);
-
-    public static LocalEndChoice LocalEnd(ParseResult parse)
-    {
-        var choice = new LocalEndChoice(
-            SendOnly: parse.GetValue(SendOnly),
-            RecvOnly: parse.GetValue(RecvOnly),
-            Echo: parse.GetValue(Echo),
-            Stamp: parse.GetValue(Stamp),
-            Interactive: parse.GetValue(Interactive));
-        if (choice.SendOnly && choice.RecvOnly)
-        {
-            throw NsockException.Usage("--send-only/--recv-only", "give one of them, not both");
-        }
-
-        if (choice.Stamp && !choice.Echo)
-        {
-            throw NsockException.Usage("--stamp", "only makes sense with --echo");
-        }
-
-        if (choice.Echo && (choice.SendOnly || choice.RecvOnly))
-        {
-            throw NsockException.Usage("--echo", "cannot be combined with --send-only or --recv-only");
-        }
-
-        if (choice.Interactive && (choice.SendOnly || choice.RecvOnly))
-        {
-            throw NsockException.Usage("--interactive", "cannot be combined with --send-only or --recv-only");
-        }
-
-        return choice;
-    }
-
-    public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    /// <summary>The shortest duration nsock's clocks can honour: one millisecond.</summary>
+    private const double MinSeconds = 0.001;
 
     private static Option<int?> Whole(string name, string helpName, string description, int min, int max, string? alias = null) => new(name, alias is null ? [] : [alias])
     {
@@ -206,9 +113,6 @@ internal static class CommonOptions
             return null;
         },
     };
-
-    /// <summary>The shortest duration nsock's clocks can honour: one millisecond.</summary>
-    private const double MinSeconds = 0.001;
 
     private static Option<double?> Seconds(string name, string? alias, string description) => new(name, alias is null ? [] : [alias])
     {

@@ -1,0 +1,61 @@
+using System.CommandLine;
+
+namespace Nsock.Commands;
+
+/// <summary>
+/// Options that belong together. A command declares the groups of all its modes (for parsing and
+/// help); each mode takes the groups that apply to it, and <see cref="Modes"/> refuses the rest.
+/// </summary>
+internal static class OptionGroups
+{
+    /// <summary>-4, -6.</summary>
+    public static readonly Option[] Family = [Options.Ipv4, Options.Ipv6];
+
+    /// <summary>Reaching a TCP server: -w, -s ADDR[:PORT].</summary>
+    public static readonly Option[] Connecting = [Options.Timeout, Options.Source];
+
+    /// <summary>How bytes move, in every mode: -i, --crlf, --hex, --buffer-size.</summary>
+    public static readonly Option[] Relay = [Options.IdleTimeout, Options.Crlf, Options.Hex, Options.BufferSize];
+
+    /// <summary>Which ways a stream's bytes move: --send-only, --recv-only.</summary>
+    public static readonly Option[] Direction = [Options.SendOnly, Options.RecvOnly];
+
+    /// <summary>A person at a stream client: --interactive.</summary>
+    public static readonly Option[] Person = [Options.Interactive];
+
+    /// <summary>A stream server: --backlog, -k, --echo, --stamp.</summary>
+    public static readonly Option[] StreamServing = [Options.Backlog, Options.KeepOpen, Options.Echo, Options.Stamp];
+
+    /// <summary>A stream server with -k: --max-conns.</summary>
+    public static readonly Option[] ManyClients = [Options.MaxConns];
+
+    /// <summary>A datagram client: --lines, --wait, -c (replies), --format.</summary>
+    public static readonly Option[] DatagramClient = [Options.Lines, Options.Wait, Options.Count, Options.Format];
+
+    /// <summary>A datagram server: -c, --format, --echo, --stamp, --reply.</summary>
+    public static readonly Option[] DatagramServing = [Options.Count, Options.Format, Options.Echo, Options.Stamp, Options.Reply];
+
+    /// <summary>A UDP sender: -s ADDR[:PORT], --broadcast, --ttl, --interface.</summary>
+    public static readonly Option[] UdpSending = [Options.Source, Options.Broadcast, Options.Ttl, Options.Interface];
+
+    /// <summary>A UDP receiver's multicast: --group, --interface.</summary>
+    public static readonly Option[] Multicast = [Options.Group, Options.Interface];
+
+    /// <summary>The unix command's mode switches: -l, -u.</summary>
+    public static readonly Option[] UnixModes = [Options.Listen, Options.Dgram];
+
+    /// <summary>A socket file nsock makes: --mode.</summary>
+    public static readonly Option[] SocketFile = [Options.Mode];
+
+    /// <summary>A unix datagram client's own address: -s PATH.</summary>
+    public static readonly Option[] OwnAddress = [Options.UnixSource];
+
+    /// <summary>Adds the groups' options to <paramref name="command"/>, each once.</summary>
+    public static void AddTo(Command command, params Option[][] groups)
+    {
+        foreach (var option in groups.SelectMany(g => g).Distinct())
+        {
+            command.Options.Add(option);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Nsock.Endpoints;
+using Nsock.LocalEnds;
+using Nsock.Relay;
+using Nsock.Sessions;
+
+namespace Nsock.Commands;
+
+/// <summary>
+/// Turns a parse into the settings records the sessions take, checking what options mean
+/// together (--stamp needs --echo, -4 and -6 exclude each other). No ParseResult goes further.
+/// </summary>
+internal static class SettingsFrom
+{
+    /// <summary>The default size of a datagram read from stdin: the largest UDP payload over IPv4.</summary>
+    public const int DefaultDatagramSize = 65507;
+
+    public static IpFamily Family(ParseResult parse)
+    {
+        var v4 = parse.GetValue(Options.Ipv4);
+        var v6 = parse.GetValue(Options.Ipv6);
+        if (v4 && v6)
+        {
+            throw NsockException.Usage("-4/-6", "give one of them, not both");
+        }
+
+        return v4 ? IpFamily.V4 : v6 ? IpFamily.V6 : IpFamily.Any;
+    }
+
+    /// <param name="defaultBufferSize">Streams read 64 KiB at a time; datagram sends stop at the largest UDP payload.</param>
+    public static RelayOptions Relay(ParseResult parse, int defaultBufferSize = RelayOptions.DefaultBufferSize)
+    {
+        var bufferSize = parse.GetValue(Options.BufferSize) ?? defaultBufferSize;
+        return new RelayOptions(bufferSize, parse.GetValue(Options.Crlf), parse.GetValue(Options.Hex), ToTimeSpan(parse.GetValue(Options.IdleTimeout)));
+    }
+
+    public static RelayOptions DatagramRelay(ParseResult parse) => Relay(parse, DefaultDatagramSize);
+
+    public static StreamServerSettings StreamServer(ParseResult parse, RelayOptions relay) =>
+        new(parse.GetValue(Options.KeepOpen), parse.GetValue(Options.MaxConns), relay);
+
+    public static DatagramServerSettings DatagramServer(ParseResult parse, RelayOptions relay)
+    {
+        var echo = parse.GetValue(Options.Echo);
+        if (parse.GetValue(Options.Stamp) && !echo)
+        {
+            throw NsockException.Usage("--stamp", "only makes sense with --echo");
+        }
+
+        if (echo && parse.GetValue(Options.Reply))
+        {
+            throw NsockException.Usage("--reply", "cannot be combined with --echo");
+        }
+
+        return new DatagramServerSettings(parse.GetValue(Options.Format), echo, parse.GetValue(Options.Stamp), parse.GetValue(Options.Reply), parse.GetValue(Options.Count), relay);
+    }
+
+    public static DatagramClientSettings DatagramClient(ParseResult parse, byte[][] texts, DatagramPeer? to, RelayOptions relay) => new(
+        texts,
+        parse.GetValue(Options.Lines),
+        to,
+        ToTimeSpan(parse.GetValue(Options.Wait)),
+        parse.GetValue(Options.Count),
+        parse.GetValue(Options.Format),
+        relay);
+
+    public static LocalEndChoice LocalEnd(ParseResult parse)
+    {
+        var choice = new LocalEndChoice(
+            SendOnly: parse.GetValue(Options.SendOnly),
+            RecvOnly: parse.GetValue(Options.RecvOnly),
+            Echo: parse.GetValue(Options.Echo),
+            Stamp: parse.GetValue(Options.Stamp),
+            Interactive: parse.GetValue(Options.Interactive));
+        if (choice.SendOnly && choice.RecvOnly)
+        {
+            throw NsockException.Usage("--send-only/--recv-only", "give one of them, not both");
+        }
+
+        if (choice.Stamp && !choice.Echo)
+        {
+            throw NsockException.Usage("--stamp", "only makes sense with --echo");
+        }
+
+        if (choice.Echo && (choice.SendOnly || choice.RecvOnly))
+        {
+            throw NsockException.Usage("--echo", "cannot be combined with --send-only or --recv-only");
+        }
+
+        if (choice.Interactive && (choice.SendOnly || choice.RecvOnly))
+        {
+            throw NsockException.Usage("--interactive", "cannot be combined with --send-only or --recv-only");
+        }
+
+        return choice;
+    }
+
+    public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+}
