@@ -39,8 +39,4 @@ internal static class SocketFailure
         SocketError.TryAgain => "name lookup failed temporarily",
         _ => e.Message.ToLowerInvariant().TrimEnd('.'),
     };
-
-    /// <summary>Errors that mean the peer went away, as opposed to a local fault.</summary>
-    public static bool IsPeerGone(SocketError error) => error is SocketError.ConnectionReset
-        or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.NotConnected;
 }

@@ -39,7 +39,7 @@ internal sealed class StdioSide(LocalEndChoice choice, int bufferSize)
             choice.SendOnly ? null : Stdout,
             SourceEndEndsSession: choice.SendOnly || choice.Interactive,
             // A person at a terminal is done when the server is; a pipe may still have data to send.
-            SocketEndEndsSession: choice.Interactive || (ReadsStdin && StdioHandles.StdinIsTerminal));
+            PeerEndEndsSession: choice.Interactive || (ReadsStdin && StdioHandles.StdinIsTerminal));
     }
 
     /// <summary>
@@ -76,6 +76,6 @@ internal sealed class StdioSide(LocalEndChoice choice, int bufferSize)
             stdinShare,
             choice.SendOnly ? null : stdout,
             SourceEndEndsSession: choice.SendOnly,
-            SocketEndEndsSession: true);
+            PeerEndEndsSession: true);
     }
 }

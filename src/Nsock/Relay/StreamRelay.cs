@@ -158,7 +158,7 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         var (endsSession, outcome) = pumpEnd.Ending switch
         {
             PumpEnding.SourceEnded => (end.SourceEndEndsSession, RelayOutcome.Completed),
-            PumpEnding.PeerEnded => (end.SocketEndEndsSession, RelayOutcome.Completed),
+            PumpEnding.PeerEnded => (end.PeerEndEndsSession, RelayOutcome.Completed),
             PumpEnding.OutputClosed => (true, RelayOutcome.OutputClosed),
             PumpEnding.OutputFailed => (true, RelayOutcome.OutputFailed),
             PumpEnding.Failed => (true, RelayOutcome.Failed),

@@ -62,7 +62,7 @@ public sealed class StreamRelayTests
     {
         using var pair = await SocketPair.CreateAsync();
         var source = new FedSource(); // never ends, like a terminal nobody types into
-        var relay = Run(pair, new LocalEnd(source, new CollectingSink(), SocketEndEndsSession: true));
+        var relay = Run(pair, new LocalEnd(source, new CollectingSink(), PeerEndEndsSession: true));
 
         pair.Peer.Shutdown(SocketShutdown.Send);
 
