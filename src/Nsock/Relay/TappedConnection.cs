@@ -34,6 +34,7 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
         return reading.IsCompletedSuccessfully ? new ValueTask<int>(Received(buffer, reading.Result)) : ReadLaterAsync(reading, buffer);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         if (_crlf is null)
@@ -74,6 +75,7 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
         return count;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         _hex?.Sent(data.Span);
