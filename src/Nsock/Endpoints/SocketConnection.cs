@@ -20,9 +20,23 @@ internal sealed class SocketConnection(Socket socket, string peer) : IConnection
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct) => socket.ReceiveAsync(buffer, SocketFlags.None, ct);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        // The common case, a send that completes at once and whole, costs no state machine.
+        var sending = socket.SendAsync(data, SocketFlags.None, ct);
+        if (!sending.IsCompletedSuccessfully)
+        {
+            return WriteRestAsync(sending, data, ct);
+        }
+
+        var sent = sending.Result; // read once: the operation behind it is reused afterwards
+        return sent == data.Length ? ValueTask.CompletedTask : WriteRestAsync(new ValueTask<int>(0), data[sent..], ct);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteRestAsync(ValueTask<int> sending, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        data = data[await sending.ConfigureAwait(false)..];
         while (!data.IsEmpty)
         {
             data = data[await socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false)..];

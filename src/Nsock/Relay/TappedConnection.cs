@@ -34,25 +34,8 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
         return reading.IsCompletedSuccessfully ? new ValueTask<int>(Received(buffer, reading.Result)) : ReadLaterAsync(reading, buffer);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        if (_crlf is null)
-        {
-            await SendAsync(data, ct).ConfigureAwait(false);
-            return;
-        }
-
-        var encoded = _crlf.Encode(data, out var scratch);
-        try
-        {
-            await SendAsync(encoded, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-    }
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct) =>
+        _crlf is null ? SendAsync(data, ct) : WriteEncodedAsync(data, ct);
 
     public void CloseWrite() => inner.CloseWrite();
 
@@ -76,11 +59,43 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    private async ValueTask WriteEncodedAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        var encoded = _crlf!.Encode(data, out var scratch);
+        try
+        {
+            await SendAsync(encoded, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    // The common case, a write that completes at once, costs no state machine.
+    private ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         _hex?.Sent(data.Span);
-        await inner.WriteAsync(data, ct).ConfigureAwait(false);
-        Interlocked.Add(ref _bytesSent, data.Length);
+        var writing = inner.WriteAsync(data, ct);
+        if (writing.IsCompletedSuccessfully)
+        {
+            Sent(data.Length);
+            return ValueTask.CompletedTask;
+        }
+
+        return SentLaterAsync(writing, data.Length);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SentLaterAsync(ValueTask writing, int length)
+    {
+        await writing.ConfigureAwait(false);
+        Sent(length);
+    }
+
+    private void Sent(int length)
+    {
+        Interlocked.Add(ref _bytesSent, length);
         Clock.Touch();
     }
 }
