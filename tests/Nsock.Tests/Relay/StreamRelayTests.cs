@@ -1,37 +1,42 @@
-using System.Net.Sockets;
 using System.Text;
-using Nsock.Endpoints;
 using Nsock.Relay;
 
 namespace Nsock.Tests.Relay;
 
+/// <summary>
+/// The relay over every kind of connection it runs on (TCP, unix stream, TLS over TCP): each
+/// behaviour is one test with the kind as its parameter.
+/// </summary>
 public sealed class StreamRelayTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
+    public static TheoryData<ConnectionKind> Kinds => new(ConnectionKind.Tcp, ConnectionKind.Unix, ConnectionKind.Tls);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<RelayResult> Run(SocketPair pair, LocalEnd end, RelayOptions? options = null)
+    private static Task<RelayResult> Run(ConnectionPair pair, LocalEnd end, RelayOptions? options = null)
     {
         options ??= new RelayOptions();
-        return new StreamRelay(new TappedConnection(new SocketConnection(pair.RelaySide, "peer"), options), end, options).RunAsync(Ct);
+        return new StreamRelay(new TappedConnection(pair.Connection, options), end, options).RunAsync(Ct);
     }
 
-    [Fact]
-    public async Task Source_EOF_half_closes_and_the_reply_still_reaches_the_sink()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Source_EOF_half_closes_and_the_reply_still_reaches_the_sink(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new FedSource();
         var sink = new CollectingSink();
         var relay = Run(pair, new LocalEnd(source, sink));
 
         source.Feed("request");
         source.Complete();
-        Assert.Equal("request", Encoding.ASCII.GetString(await pair.PeerReadToEndAsync()));
+        Assert.Equal("request", Encoding.ASCII.GetString(await pair.Peer.ReadToEndAsync()));
         Assert.False(relay.IsCompleted);
 
-        await pair.Peer.SendAsync("reply"u8.ToArray(), Ct);
-        pair.Peer.Shutdown(SocketShutdown.Send);
+        await pair.Peer.SendAsync("reply"u8.ToArray());
+        await pair.Peer.CloseWriteAsync();
 
         var result = await relay.WaitAsync(Bound, Ct);
         Assert.Equal("reply", sink.Text);
@@ -39,40 +44,43 @@ public sealed class StreamRelayTests
         Assert.Equal(new RelayResult(RelayOutcome.Completed, 7, 5), result);
     }
 
-    [Fact]
-    public async Task Socket_EOF_completes_the_sink_and_sending_goes_on()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Socket_EOF_completes_the_sink_and_sending_goes_on(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new FedSource();
         var sink = new CollectingSink();
         var relay = Run(pair, new LocalEnd(source, sink));
 
-        pair.Peer.Shutdown(SocketShutdown.Send);
+        await pair.Peer.CloseWriteAsync();
         await sink.Completed.WaitAsync(Bound, Ct);
         Assert.False(relay.IsCompleted);
 
         source.Feed("after");
         source.Complete();
-        Assert.Equal("after", Encoding.ASCII.GetString(await pair.PeerReadToEndAsync()));
+        Assert.Equal("after", Encoding.ASCII.GetString(await pair.Peer.ReadToEndAsync()));
         Assert.Equal(RelayOutcome.Completed, (await relay.WaitAsync(Bound, Ct)).Outcome);
     }
 
-    [Fact]
-    public async Task Socket_EOF_ends_the_session_when_the_local_end_says_so()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Socket_EOF_ends_the_session_when_the_local_end_says_so(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new FedSource(); // never ends, like a terminal nobody types into
         var relay = Run(pair, new LocalEnd(source, new CollectingSink(), PeerEndEndsSession: true));
 
-        pair.Peer.Shutdown(SocketShutdown.Send);
+        await pair.Peer.CloseWriteAsync();
 
         Assert.Equal(RelayOutcome.Completed, (await relay.WaitAsync(Bound, Ct)).Outcome);
     }
 
-    [Fact]
-    public async Task Source_EOF_ends_the_session_when_the_local_end_says_so()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Source_EOF_ends_the_session_when_the_local_end_says_so(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new FedSource();
         var relay = Run(pair, new LocalEnd(source, null, SourceEndEndsSession: true));
 
@@ -80,37 +88,39 @@ public sealed class StreamRelayTests
         source.Complete();
 
         Assert.Equal(RelayOutcome.Completed, (await relay.WaitAsync(Bound, Ct)).Outcome);
-        Assert.Equal("bye", Encoding.ASCII.GetString(await pair.PeerReadToEndAsync()));
+        Assert.Equal("bye", Encoding.ASCII.GetString(await pair.Peer.ReadToEndAsync()));
     }
 
-    [Fact]
-    public async Task A_closed_sink_ends_the_session_as_output_closed()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_closed_sink_ends_the_session_as_output_closed(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var relay = Run(pair, new LocalEnd(new FedSource(), new CollectingSink { Broken = true }));
 
-        await pair.Peer.SendAsync("data"u8.ToArray(), Ct);
+        await pair.Peer.SendAsync("data"u8.ToArray());
 
         Assert.Equal(RelayOutcome.OutputClosed, (await relay.WaitAsync(Bound, Ct)).Outcome);
     }
 
-    [Fact]
-    public async Task Idle_timeout_ends_a_quiet_session()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Idle_timeout_ends_a_quiet_session(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var relay = Run(pair, new LocalEnd(new FedSource(), new CollectingSink()), new RelayOptions(IdleTimeout: TimeSpan.FromMilliseconds(200)));
 
         Assert.Equal(RelayOutcome.IdleTimeout, (await relay.WaitAsync(Bound, Ct)).Outcome);
     }
 
-    [Fact]
-    public async Task A_reset_from_the_peer_ends_as_a_network_failure_naming_the_peer()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_reset_from_the_peer_ends_as_a_network_failure_naming_the_peer(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var relay = Run(pair, new LocalEnd(new FedSource(), new CollectingSink()));
 
-        pair.Peer.LingerState = new LingerOption(true, 0); // close with RST
-        pair.Peer.Close();
+        pair.Peer.Reset(); // an RST over TCP and under TLS; a close with unread data over unix (see ConnectionPair)
 
         var result = await relay.WaitAsync(Bound, Ct);
         Assert.Equal(RelayOutcome.Failed, result.Outcome);
@@ -120,23 +130,25 @@ public sealed class StreamRelayTests
         Assert.Equal("connection reset by peer", failure.Why);
     }
 
-    [Fact]
-    public async Task Cancellation_ends_the_session_by_throwing()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Cancellation_ends_the_session_by_throwing(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         using var cts = new CancellationTokenSource();
         var options = new RelayOptions();
-        var relay = new StreamRelay(new TappedConnection(new SocketConnection(pair.RelaySide, "peer"), options), new LocalEnd(new FedSource(), new CollectingSink()), options).RunAsync(cts.Token);
+        var relay = new StreamRelay(new TappedConnection(pair.Connection, options), new LocalEnd(new FedSource(), new CollectingSink()), options).RunAsync(cts.Token);
 
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => relay.WaitAsync(Bound, Ct));
     }
 
-    [Fact]
-    public async Task Crlf_applies_to_what_is_sent_only()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Crlf_applies_to_what_is_sent_only(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new FedSource();
         var sink = new CollectingSink();
         var relay = Run(pair, new LocalEnd(source, sink), new RelayOptions(Crlf: true));
@@ -144,18 +156,19 @@ public sealed class StreamRelayTests
         source.Feed("a\nb\r");
         source.Feed("\nc\n");
         source.Complete();
-        await pair.Peer.SendAsync("x\ny\n"u8.ToArray(), Ct);
-        pair.Peer.Shutdown(SocketShutdown.Send);
+        await pair.Peer.SendAsync("x\ny\n"u8.ToArray());
+        await pair.Peer.CloseWriteAsync();
 
         await relay.WaitAsync(Bound, Ct);
-        Assert.Equal("a\r\nb\r\nc\r\n", Encoding.ASCII.GetString(await pair.PeerReadToEndAsync()));
+        Assert.Equal("a\r\nb\r\nc\r\n", Encoding.ASCII.GetString(await pair.Peer.ReadToEndAsync()));
         Assert.Equal("x\ny\n", sink.Text);
     }
 
-    [Fact]
-    public async Task Small_buffer_moves_large_data_intact()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Small_buffer_moves_large_data_intact(ConnectionKind kind)
     {
-        using var pair = await SocketPair.CreateAsync();
+        await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new FedSource();
         var data = new byte[100_003];
         new Random(7).NextBytes(data);
@@ -164,8 +177,8 @@ public sealed class StreamRelayTests
         source.Feed(data);
         source.Complete();
 
-        Assert.Equal(data, await pair.PeerReadToEndAsync());
-        pair.Peer.Shutdown(SocketShutdown.Send);
+        Assert.Equal(data, await pair.Peer.ReadToEndAsync());
+        await pair.Peer.CloseWriteAsync();
         Assert.Equal(data.Length, (await relay.WaitAsync(Bound, Ct)).BytesSent);
     }
 }
