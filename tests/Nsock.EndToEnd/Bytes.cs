@@ -1,8 +1,16 @@
 namespace Nsock.EndToEnd;
 
-/// <summary>Byte-exact comparison that says where two buffers part, instead of dumping megabytes.</summary>
+/// <summary>Test data, and byte-exact comparison that says where two buffers part instead of dumping megabytes.</summary>
 internal static class Bytes
 {
+    /// <summary><paramref name="size"/> pseudo-random bytes, the same for the same <paramref name="seed"/>.</summary>
+    public static byte[] Random(int seed, int size)
+    {
+        var data = new byte[size];
+        new System.Random(seed).NextBytes(data);
+        return data;
+    }
+
     public static void AssertSame(byte[] expected, byte[] actual, string what)
     {
         var common = Math.Min(expected.Length, actual.Length);

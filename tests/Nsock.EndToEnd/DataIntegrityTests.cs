@@ -5,33 +5,26 @@ namespace Nsock.EndToEnd;
 
 /// <summary>
 /// "Bytes are bytes": every byte value, awkward sizes around buffer and page boundaries, and
-/// large volumes survive nsock unchanged in both directions, as client and as server.
+/// large volumes survive nsock unchanged in both directions, as client and as server, over every
+/// family (TCP on 127.0.0.1 and ::1, unix stream), and between two nsocks.
 /// </summary>
 public sealed class DataIntegrityTests
 {
     private static readonly TimeSpan BigWait = TimeSpan.FromSeconds(60);
 
-    public enum Role
-    {
-        /// <summary><c>nsock connect</c> to a listener of the test.</summary>
-        Client,
-
-        /// <summary><c>nsock listen</c>, the test connects.</summary>
-        Server,
-    }
-
-    public static TheoryData<Role> Roles => new(Role.Client, Role.Server);
-
-    public static TheoryData<Role, int> RolesAndSizes
+    public static TheoryData<Family, Role, int> InBothRolesAndSizes
     {
         get
         {
-            var data = new TheoryData<Role, int>();
-            foreach (var role in new[] { Role.Client, Role.Server })
+            var data = new TheoryData<Family, Role, int>();
+            foreach (var family in Families.Each)
             {
-                foreach (var size in new[] { 1, 4095, 4096, 4097, 4098, 65535, 65536, 65537, (1 << 20) + 1 })
+                foreach (var role in Families.BothRoles)
                 {
-                    data.Add(role, size);
+                    foreach (var size in new[] { 1, 4095, 4096, 4097, 4098, 65535, 65536, 65537, (1 << 20) + 1 })
+                    {
+                        data.Add(family, role, size);
+                    }
                 }
             }
 
@@ -40,65 +33,65 @@ public sealed class DataIntegrityTests
     }
 
     [Theory]
-    [MemberData(nameof(Roles))]
-    public async Task All_256_byte_values_survive_both_ways(Role role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task All_256_byte_values_survive_both_ways(Family family, Role role)
     {
         var up = Enumerable.Range(0, 256 * 64).Select(i => (byte)i).ToArray();
         var down = Enumerable.Range(0, 256 * 64).Select(i => (byte)(255 - i)).ToArray();
-        await using var session = await Connected.OpenAsync(role, nsock => FeedAsync(nsock, up));
+        await using var session = await Session.OpenAsync(family, role, [], nsock => FeedAsync(nsock, up));
 
         var received = Loopback.ReadToEndAsync(session.Peer);
-        await SendAllAsync(session.Peer, down, RunningProcess.DefaultWait);
+        await Loopback.SendAllAsync(session.Peer, down, RunningProcess.DefaultWait);
         session.Peer.Shutdown(SocketShutdown.Send);
 
         Bytes.AssertSame(up, await received, "peer received (nsock's stdin)");
         await session.Feeding.WaitAsync(RunningProcess.DefaultWait, TestContext.Current.CancellationToken);
-        Assert.Equal(0, await session.Nsock.WaitForExitAsync());
+        await session.Nsock.AssertExitCodeAsync(0);
         Bytes.AssertSame(down, session.Nsock.Stdout.ToArray(), "nsock's stdout (peer sent)");
-        AssertNoErrors(session.Nsock);
+        ErrorLine.AssertNone(session.Nsock);
     }
 
     [Theory]
-    [MemberData(nameof(RolesAndSizes))]
-    public async Task Stdin_written_and_closed_at_once_reaches_the_peer_exactly(Role role, int size)
+    [MemberData(nameof(InBothRolesAndSizes))]
+    public async Task Stdin_written_and_closed_at_once_reaches_the_peer_exactly(Family family, Role role, int size)
     {
-        var data = RandomBytes(seed: size, size);
-        await using var session = await Connected.OpenAsync(role, nsock => FeedAsync(nsock, data));
+        var data = Bytes.Random(seed: size, size);
+        await using var session = await Session.OpenAsync(family, role, [], nsock => FeedAsync(nsock, data));
 
         var received = await Loopback.ReadToEndAsync(session.Peer, BigWait);
         session.Peer.Shutdown(SocketShutdown.Send);
 
         Bytes.AssertSame(data, received, $"peer received ({size} bytes from nsock's stdin)");
         await session.Feeding.WaitAsync(BigWait, TestContext.Current.CancellationToken);
-        Assert.Equal(0, await session.Nsock.WaitForExitAsync(BigWait));
+        await session.Nsock.AssertExitCodeAsync(0, BigWait);
         Assert.Equal(0, session.Nsock.Stdout.Length);
-        AssertNoErrors(session.Nsock);
+        ErrorLine.AssertNone(session.Nsock);
     }
 
     [Theory]
-    [MemberData(nameof(RolesAndSizes))]
-    public async Task Peer_data_reaches_stdout_exactly(Role role, int size)
+    [MemberData(nameof(InBothRolesAndSizes))]
+    public async Task Peer_data_reaches_stdout_exactly(Family family, Role role, int size)
     {
-        var data = RandomBytes(seed: -size, size);
-        await using var session = await Connected.OpenAsync(role, nsock => nsock.CloseStdinAsync());
+        var data = Bytes.Random(seed: -size, size);
+        await using var session = await Session.OpenAsync(family, role, [], nsock => nsock.CloseStdinAsync());
 
-        await SendAllAsync(session.Peer, data, BigWait);
+        await Loopback.SendAllAsync(session.Peer, data, BigWait);
         session.Peer.Shutdown(SocketShutdown.Send);
         var fromNsock = await Loopback.ReadToEndAsync(session.Peer, BigWait);
 
         Assert.Empty(fromNsock);
-        Assert.Equal(0, await session.Nsock.WaitForExitAsync(BigWait));
+        await session.Nsock.AssertExitCodeAsync(0, BigWait);
         Bytes.AssertSame(data, session.Nsock.Stdout.ToArray(), $"nsock's stdout ({size} bytes from the peer)");
-        AssertNoErrors(session.Nsock);
+        ErrorLine.AssertNone(session.Nsock);
     }
 
     [Theory]
-    [MemberData(nameof(Roles))]
-    public async Task Sixty_four_MiB_from_stdin_reach_the_peer_intact(Role role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Sixty_four_MiB_from_stdin_reach_the_peer_intact(Family family, Role role)
     {
         const long size = 64L << 20;
         var sent = new SentDigest();
-        await using var session = await Connected.OpenAsync(role, nsock => FeedRandomAsync(nsock, seed: 64, size, sent));
+        await using var session = await Session.OpenAsync(family, role, [], nsock => FeedRandomAsync(nsock, seed: 64, size, sent));
 
         var (count, digest) = await ReceiveDigestAsync(session.Peer, BigWait);
         session.Peer.Shutdown(SocketShutdown.Send);
@@ -106,18 +99,18 @@ public sealed class DataIntegrityTests
         await session.Feeding.WaitAsync(BigWait, TestContext.Current.CancellationToken);
         Assert.Equal(size, count);
         Assert.Equal(Convert.ToHexString(sent.Hash!), Convert.ToHexString(digest));
-        Assert.Equal(0, await session.Nsock.WaitForExitAsync(BigWait));
-        AssertNoErrors(session.Nsock);
+        await session.Nsock.AssertExitCodeAsync(0, BigWait);
+        ErrorLine.AssertNone(session.Nsock);
     }
 
     [Theory]
-    [MemberData(nameof(Roles))]
-    public async Task Sixty_four_MiB_from_the_peer_reach_stdout_intact(Role role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Sixty_four_MiB_from_the_peer_reach_stdout_intact(Family family, Role role)
     {
         const int chunk = 256 * 1024;
         const int chunks = 256; // 64 MiB
         var stdout = new HashingConsumer();
-        await using var session = await Connected.OpenAsync(role, nsock => nsock.CloseStdinAsync(), stdout.ConsumeAsync);
+        await using var session = await Session.OpenAsync(family, role, [], nsock => nsock.CloseStdinAsync(), stdout.ConsumeAsync);
 
         var random = new Random(640);
         var buffer = new byte[chunk];
@@ -128,7 +121,7 @@ public sealed class DataIntegrityTests
             {
                 random.NextBytes(buffer);
                 sentHash.AppendData(buffer);
-                await SendAllAsync(session.Peer, buffer, cts.Token);
+                await Loopback.SendAllAsync(session.Peer, buffer, cts.Token);
             }
         }
 
@@ -136,11 +129,11 @@ public sealed class DataIntegrityTests
         var fromNsock = await Loopback.ReadToEndAsync(session.Peer, BigWait);
 
         Assert.Empty(fromNsock);
-        Assert.Equal(0, await session.Nsock.WaitForExitAsync(BigWait));
+        await session.Nsock.AssertExitCodeAsync(0, BigWait);
         var (count, digest) = await stdout.Result.WaitAsync(BigWait, TestContext.Current.CancellationToken);
         Assert.Equal((long)chunk * chunks, count);
         Assert.Equal(Convert.ToHexString(sentHash.GetHashAndReset()), Convert.ToHexString(digest));
-        AssertNoErrors(session.Nsock);
+        ErrorLine.AssertNone(session.Nsock);
     }
 
     /// <summary>
@@ -149,18 +142,18 @@ public sealed class DataIntegrityTests
     /// socket while its own sends are blocked.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Roles))]
-    public async Task Sixteen_MiB_both_ways_at_once_with_a_peer_that_writes_before_it_reads(Role role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Sixteen_MiB_both_ways_at_once_with_a_peer_that_writes_before_it_reads(Family family, Role role)
     {
         const long size = 16L << 20;
-        var down = RandomBytes(seed: 1600, (int)size);
+        var down = Bytes.Random(seed: 1600, (int)size);
         var sent = new SentDigest();
         var stdout = new HashingConsumer();
-        await using var session = await Connected.OpenAsync(role, nsock => FeedRandomAsync(nsock, seed: 1601, size, sent), stdout.ConsumeAsync);
+        await using var session = await Session.OpenAsync(family, role, [], nsock => FeedRandomAsync(nsock, seed: 1601, size, sent), stdout.ConsumeAsync);
 
         try
         {
-            await SendAllAsync(session.Peer, down, BigWait);
+            await Loopback.SendAllAsync(session.Peer, down, BigWait);
         }
         catch (OperationCanceledException)
         {
@@ -173,22 +166,44 @@ public sealed class DataIntegrityTests
         await session.Feeding.WaitAsync(BigWait, TestContext.Current.CancellationToken);
         Assert.Equal(size, count);
         Assert.Equal(Convert.ToHexString(sent.Hash!), Convert.ToHexString(digest));
-        Assert.Equal(0, await session.Nsock.WaitForExitAsync(BigWait));
+        await session.Nsock.AssertExitCodeAsync(0, BigWait);
         var (stdoutCount, stdoutDigest) = await stdout.Result.WaitAsync(BigWait, TestContext.Current.CancellationToken);
         Assert.Equal(size, stdoutCount);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(down)), Convert.ToHexString(stdoutDigest));
-        AssertNoErrors(session.Nsock);
+        ErrorLine.AssertNone(session.Nsock);
     }
 
-    private static byte[] RandomBytes(int seed, int size)
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task One_MiB_each_way_at_once_between_two_nsocks_arrives_intact(Family family)
     {
-        var data = new byte[size];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
+        const int size = 1024 * 1024;
+        var toServer = RandomNumberGenerator.GetBytes(size);
+        var toClient = RandomNumberGenerator.GetBytes(size);
+        await using var server = await NsockServer.StartAsync(family);
+        await using var client = RunningProcess.Nsock(server.ClientArgs());
 
-    private static void AssertNoErrors(RunningProcess nsock) =>
-        Assert.DoesNotContain(nsock.StderrLines, line => line.StartsWith("nsock:", StringComparison.Ordinal));
+        var feeding = Task.WhenAll(FeedInPiecesAsync(server.Nsock, toClient), FeedInPiecesAsync(client, toServer));
+        await feeding.WaitAsync(BigWait, TestContext.Current.CancellationToken);
+
+        await client.AssertExitCodeAsync(0, BigWait);
+        await server.Nsock.AssertExitCodeAsync(0, BigWait);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(toServer)), Convert.ToHexString(SHA256.HashData(server.Nsock.Stdout.ToArray())));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(toClient)), Convert.ToHexString(SHA256.HashData(client.Stdout.ToArray())));
+        Assert.Equal(size, server.Nsock.Stdout.Length);
+        Assert.Equal(size, client.Stdout.Length);
+
+        static async Task FeedInPiecesAsync(RunningProcess nsock, byte[] data)
+        {
+            // In 64 KiB pieces, so both sides are sending while the other is.
+            for (var offset = 0; offset < data.Length; offset += 65536)
+            {
+                await nsock.WriteStdinAsync(data[offset..Math.Min(data.Length, offset + 65536)]);
+            }
+
+            await nsock.CloseStdinAsync();
+        }
+    }
 
     /// <summary>Writes all of <paramref name="data"/> to stdin and closes it straight after.</summary>
     private static async Task FeedAsync(RunningProcess nsock, byte[] data)
@@ -214,20 +229,6 @@ public sealed class DataIntegrityTests
 
         sent.Hash = hash.GetHashAndReset();
         await nsock.CloseStdinAsync();
-    }
-
-    private static async Task SendAllAsync(Socket socket, byte[] data, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await SendAllAsync(socket, data, cts.Token);
-    }
-
-    private static async Task SendAllAsync(Socket socket, byte[] data, CancellationToken ct)
-    {
-        for (var offset = 0; offset < data.Length;)
-        {
-            offset += await socket.SendAsync(data.AsMemory(offset), SocketFlags.None, ct);
-        }
     }
 
     /// <summary>Reads to EOF, hashing as it goes (bounded in time).</summary>
@@ -280,67 +281,6 @@ public sealed class DataIntegrityTests
                 _result.TrySetException(e);
                 throw;
             }
-        }
-    }
-
-    /// <summary>nsock in <see cref="Role"/>, connected to a socket of the test; disposing ends both.</summary>
-    private sealed class Connected : IAsyncDisposable
-    {
-        private Connected(RunningProcess nsock, Socket peer, Task feeding)
-        {
-            Nsock = nsock;
-            Peer = peer;
-            Feeding = feeding;
-        }
-
-        public RunningProcess Nsock { get; }
-
-        public Socket Peer { get; }
-
-        /// <summary>What <c>whenStarted</c> began (feeding stdin); await it to see it finished.</summary>
-        public Task Feeding { get; }
-
-        /// <param name="whenStarted">Runs as soon as nsock is started, before the connection exists.</param>
-        public static async Task<Connected> OpenAsync(Role role, Func<RunningProcess, Task> whenStarted, Func<Stream, CancellationToken, Task>? stdoutConsumer = null)
-        {
-            if (role == Role.Client)
-            {
-                using var listener = Loopback.Listen();
-                var nsock = RunningProcess.Start(NsockTool.Path, ["connect", "127.0.0.1", Loopback.PortOf(listener).ToString()], stdoutConsumer);
-                try
-                {
-                    var feeding = whenStarted(nsock);
-                    var peer = await Loopback.AcceptAsync(listener);
-                    return new Connected(nsock, peer, feeding);
-                }
-                catch
-                {
-                    await nsock.DisposeAsync();
-                    throw;
-                }
-            }
-            else
-            {
-                var nsock = RunningProcess.Start(NsockTool.Path, ["listen", "-v", "127.0.0.1", "0"], stdoutConsumer);
-                try
-                {
-                    var feeding = whenStarted(nsock);
-                    var port = await nsock.WaitForListeningPortAsync();
-                    var peer = await Loopback.ConnectAsync(port);
-                    return new Connected(nsock, peer, feeding);
-                }
-                catch
-                {
-                    await nsock.DisposeAsync();
-                    throw;
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Peer.Dispose();
-            await Nsock.DisposeAsync();
         }
     }
 }

@@ -84,7 +84,7 @@ public sealed class DescriptorLimitTests
         await using var nsock = RunningProcess.NsockAfter("ulimit -n 64", "listen", "-k", "--echo", "127.0.0.1", "0");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         var line = ErrorLine.AssertSole(nsock, "descriptors");
         Assert.Contains("ulimit -n 64", line, StringComparison.Ordinal);
     }

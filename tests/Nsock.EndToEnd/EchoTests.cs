@@ -3,32 +3,37 @@ using System.Text;
 
 namespace Nsock.EndToEnd;
 
-/// <summary>--echo returns what a client sends (and copies it to stdout); --stamp prefixes ctime.</summary>
+/// <summary>
+/// --echo returns what a client sends (and copies it to stdout); --stamp prefixes ctime; over every
+/// family (TCP on 127.0.0.1 and ::1, unix stream).
+/// </summary>
 public sealed class EchoTests
 {
-    [Fact]
-    public async Task Echo_returns_every_byte_unchanged_and_copies_it_to_stdout()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Echo_returns_every_byte_unchanged_and_copies_it_to_stdout(Family family)
     {
-        await using var nsock = RunningProcess.Nsock("listen", "--echo", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
+        await using var server = await NsockServer.StartAsync(family, "--echo");
+        var nsock = server.Nsock;
         var data = Enumerable.Range(0, 256 * 64).Select(i => (byte)i).ToArray();
 
-        using var client = await Loopback.ConnectAsync(port);
+        using var client = await server.ConnectAsync();
         await Loopback.SendAllAsync(client, data);
         client.Shutdown(SocketShutdown.Send);
 
         Assert.Equal(data, await Loopback.ReadToEndAsync(client));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal(data, nsock.Stdout.ToArray());
     }
 
-    [Fact]
-    public async Task Echo_stamp_prefixes_each_echoed_chunk_with_ctime()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Echo_stamp_prefixes_each_echoed_chunk_with_ctime(Family family)
     {
-        await using var nsock = RunningProcess.Nsock("listen", "-k", "--echo", "--stamp", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
+        await using var server = await NsockServer.StartAsync(family, "-k", "--echo", "--stamp");
+        var nsock = server.Nsock;
 
-        using var client = await Loopback.ConnectAsync(port);
+        using var client = await server.ConnectAsync();
         await Loopback.SendAllAsync(client, "hello"u8.ToArray());
         var reply = Encoding.ASCII.GetString(await Loopback.ReadExactlyAsync(client, 27 + 5));
 

@@ -36,6 +36,27 @@ internal static partial class ErrorLine
         return line;
     }
 
+    /// <summary>Asserts that a process that ended well said nothing wrong: no error line, no stack trace (-v progress lines are fine).</summary>
+    public static void AssertNone(RunningProcess process)
+    {
+        AssertNoStackTrace(process.StderrLines);
+        Assert.DoesNotContain(process.StderrLines, line => line.StartsWith("nsock:", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Asserts the error contract where -v progress lines may surround the error: exactly one line
+    /// <c>nsock: what: why</c> naming <paramref name="names"/>, stdout untouched, no stack trace.
+    /// </summary>
+    public static string AssertSoleAmidProgress(RunningProcess process, string names)
+    {
+        AssertNoStackTrace(process.StderrLines);
+        var error = Assert.Single(process.StderrLines, line => line.StartsWith("nsock: ", StringComparison.Ordinal));
+        Assert.Matches(Format(), error);
+        Assert.True(Names(error, names), $"error line does not name '{names}': {error}");
+        Assert.Equal(0, process.Stdout.Length);
+        return error;
+    }
+
     public static void AssertNoStackTrace(IReadOnlyList<string> lines)
     {
         foreach (var line in lines)

@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace Nsock.EndToEnd;
 
 /// <summary>
-/// Every exit code of SPEC.md's table that <c>connect</c> and <c>listen</c> can reach, each with
+/// Every exit code of SPEC.md's table that <c>connect</c> and <c>listen</c> can reach (and
+/// <c>unix</c>, where a failure holds for every family and the family is a parameter), each with
 /// the error contract: one line <c>nsock: what: why</c> naming the culprit, stdout untouched,
 /// no stack trace.
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(2, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(2);
         ErrorLine.AssertSole(nsock, names, usage: true);
     }
 
@@ -64,7 +65,7 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock("bogus-command", "127.0.0.1", "80");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(2, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(2);
         ErrorLine.AssertSole(nsock, "bogus-command", usage: true);
     }
 
@@ -74,7 +75,7 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock();
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(2, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(2);
         ErrorLine.AssertSole(nsock, names: null, usage: true);
     }
 
@@ -88,7 +89,7 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Contains("Usage:", nsock.Stdout.Text);
         if (args[0] != "--help")
         {
@@ -101,24 +102,37 @@ public sealed class ExitCodeTests
     // ---- 1: network failure ----
 
     [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("::1")]
-    public async Task Connection_refused_exits_1_naming_the_address(string host)
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Connection_refused_exits_1_naming_the_address(Family family)
     {
-        var address = IPAddress.Parse(host);
-        int port;
-        using (var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp))
+        // Nobody there: a TCP port just released, or a stale socket file that nobody answers.
+        using var dir = new UnixTempDir();
+        string target;
+        string[] args;
+        if (family == Family.Unix)
         {
-            probe.Bind(new IPEndPoint(address, 0));
-            port = Loopback.PortOf(probe);
+            target = dir.File("stale");
+            await Unix.MakeStaleSocketAsync(target);
+            args = ["unix", target];
+        }
+        else
+        {
+            var address = Families.Address(family);
+            var port = Loopback.FreePort(address);
+            target = Loopback.Shown(address, port);
+            args = ["connect", address.ToString(), port.ToString()];
         }
 
-        await using var nsock = RunningProcess.Nsock("connect", host, port.ToString());
+        await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
-        var line = ErrorLine.AssertSole(nsock, Shown(address, port));
+        await nsock.AssertExitCodeAsync(1);
+        var line = ErrorLine.AssertSole(nsock, target);
         Assert.Contains("refused", line);
+        if (family == Family.Unix)
+        {
+            Assert.Equal("socket", Unix.FileType(target)); // a client never removes what it did not create
+        }
     }
 
     // ---- 3: name resolution ----
@@ -131,7 +145,7 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(3, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(3);
         ErrorLine.AssertSole(nsock, "nosuch.invalid");
     }
 
@@ -163,45 +177,27 @@ public sealed class ExitCodeTests
         }
     }
 
-    [Fact]
-    public async Task Idle_timeout_with_a_silent_peer_exits_4_on_connect()
+    [Theory]
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Idle_timeout_with_a_silent_peer_exits_4_naming_it(Family family, Role role)
     {
-        using var listener = Loopback.Listen();
-        var port = Loopback.PortOf(listener);
-        await using var nsock = RunningProcess.Nsock("connect", "-i", "1", "127.0.0.1", port.ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        await using var session = await Session.OpenAsync(family, role, "-i", "1");
         var clock = Stopwatch.StartNew();
 
-        var code = await nsock.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        var code = await session.Nsock.WaitForExitAsync(TimeSpan.FromSeconds(15));
         clock.Stop();
 
         Assert.Equal(4, code);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
-        ErrorLine.AssertSole(nsock, $"127.0.0.1:{port}");
-    }
-
-    [Fact]
-    public async Task Idle_timeout_with_a_silent_client_exits_4_on_listen()
-    {
-        await using var nsock = RunningProcess.Nsock("listen", "-v", "-i", "1", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
-        using var client = await Loopback.ConnectAsync(port);
-        var clientPort = Loopback.PortOf(client);
-        await nsock.WaitForStderrAsync("^connection from ");
-        var clock = Stopwatch.StartNew();
-
-        var code = await nsock.WaitForExitAsync(TimeSpan.FromSeconds(15));
-        clock.Stop();
-
-        Assert.Equal(4, code);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
-
-        // -v adds progress lines; the error contract applies to the rest.
-        var errors = nsock.StderrLines.Where(l => l.StartsWith("nsock: ", StringComparison.Ordinal)).ToList();
-        ErrorLine.AssertNoStackTrace(nsock.StderrLines);
-        var error = Assert.Single(errors);
-        Assert.True(ErrorLine.Names(error, $"127.0.0.1:{clientPort}"), "error line does not name the client: " + error);
-        Assert.Equal(0, nsock.Stdout.Length);
+        if (role == Role.NsockConnects)
+        {
+            ErrorLine.AssertSole(session.Nsock, session.PeerName);
+        }
+        else
+        {
+            // A listening nsock has -v: progress lines; the error contract applies to the rest.
+            ErrorLine.AssertSoleAmidProgress(session.Nsock, session.PeerName);
+        }
     }
 
     // ---- 5: local resource ----
@@ -218,8 +214,8 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock("listen", host, port.ToString());
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
-        var line = ErrorLine.AssertSole(nsock, Shown(address, port));
+        await nsock.AssertExitCodeAsync(5);
+        var line = ErrorLine.AssertSole(nsock, Loopback.Shown(address, port));
         Assert.Contains("in use", line);
     }
 
@@ -232,7 +228,7 @@ public sealed class ExitCodeTests
         await using var nsock = RunningProcess.Nsock("listen", port.ToString());
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         var line = ErrorLine.AssertSole(nsock, names: null);
         Assert.Contains($":{port}: ", line);
     }
@@ -251,7 +247,7 @@ public sealed class ExitCodeTests
             : RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         var line = ErrorLine.AssertSole(nsock, "127.0.0.1:1");
         Assert.Contains("permission denied", line);
     }
@@ -274,16 +270,13 @@ public sealed class ExitCodeTests
         await client.CloseStdinAsync();
         await server.CloseStdinAsync();
 
-        Assert.Equal(0, await client.WaitForExitAsync());
-        Assert.Equal(0, await server.WaitForExitAsync());
+        await client.AssertExitCodeAsync(0);
+        await server.AssertExitCodeAsync(0);
         Assert.Equal("from client\n", server.Stdout.Text);
         Assert.Equal("from server\n", client.Stdout.Text);
         Assert.Empty(client.StderrLines);
         Assert.Contains(server.StderrLines, l => l.StartsWith("connection from [::1]:", StringComparison.Ordinal));
     }
-
-    private static string Shown(IPAddress address, int port) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 
     /// <summary>Connects until one connect does not complete within 300 ms: the accept queue is full.</summary>
     private static async Task FillAcceptQueueAsync(int port, List<Socket> queued)

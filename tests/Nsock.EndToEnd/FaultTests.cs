@@ -22,11 +22,11 @@ public sealed class FaultTests
     [InlineData(NsockBuild.Aot)]
     public async Task Closed_stdin_is_empty_input_and_signals_still_work(NsockBuild build)
     {
-        await using var nsock = StartWith("<&-", NsockTool.PathOf(build), "listen", "-k", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
+        await using var server = await NsockServer.StartAsync(Family.Tcp4, ["-k"], args => StartWith("<&-", NsockTool.PathOf(build), args));
+        var nsock = server.Nsock;
 
         // Empty stdin: the client gets nsock's EOF at once, and what it sends arrives.
-        using (var client = await Loopback.ConnectAsync(port))
+        using (var client = await server.ConnectAsync())
         {
             await Loopback.SendAllAsync(client, "to stdout\n"u8.ToArray());
             Assert.Empty(await Loopback.ReadToEndAsync(client));
@@ -37,7 +37,7 @@ public sealed class FaultTests
         // The runtime's signal pipe took fd 0: it must not be read as stdin, and SIGTERM must work.
         var clock = Stopwatch.StartNew();
         nsock.Signal(Signals.SigTerm);
-        Assert.Equal(143, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(143, TimeSpan.FromSeconds(5));
         Assert.True(clock.Elapsed < Promptly, $"took {clock.Elapsed.TotalSeconds:0.00} s to end after SIGTERM");
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
     }
@@ -48,9 +48,9 @@ public sealed class FaultTests
     public async Task Closed_stdout_counts_as_gone_and_a_half_close_keeps_signals_working(NsockBuild build)
     {
         // stdin stays open (the test's pipe); the peer half-closes without sending.
-        await using var nsock = StartWith(">&-", NsockTool.PathOf(build), "listen", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
-        using var client = await Loopback.ConnectAsync(port);
+        await using var server = await NsockServer.StartAsync(Family.Tcp4, [], args => StartWith(">&-", NsockTool.PathOf(build), args));
+        var nsock = server.Nsock;
+        using var client = await server.ConnectAsync();
         client.Shutdown(SocketShutdown.Send);
         await nsock.WriteStdinAsync("still sending\n");
         Assert.Equal("still sending\n", Encoding.ASCII.GetString(await Loopback.ReadExactlyAsync(client, 14)));
@@ -62,7 +62,7 @@ public sealed class FaultTests
 
         var clock = Stopwatch.StartNew();
         nsock.Signal(Signals.SigTerm);
-        Assert.Equal(143, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(143, TimeSpan.FromSeconds(5));
         Assert.True(clock.Elapsed < Promptly, $"took {clock.Elapsed.TotalSeconds:0.00} s to end after SIGTERM");
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
     }
@@ -70,14 +70,13 @@ public sealed class FaultTests
     [Fact]
     public async Task Closed_stdout_ends_the_session_quietly_when_data_arrives()
     {
-        await using var nsock = StartWith(">&-", NsockTool.Path, "listen", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
-        using var client = await Loopback.ConnectAsync(port);
+        await using var server = await NsockServer.StartAsync(Family.Tcp4, [], args => StartWith(">&-", NsockTool.Path, args));
+        var nsock = server.Nsock;
+        using var client = await server.ConnectAsync();
         await Loopback.SendAllAsync(client, "nobody reads this\n"u8.ToArray());
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
-        ErrorLine.AssertNoStackTrace(nsock.StderrLines);
-        Assert.DoesNotContain(nsock.StderrLines, line => line.StartsWith("nsock: ", StringComparison.Ordinal));
+        await nsock.AssertExitCodeAsync(0);
+        ErrorLine.AssertNone(nsock);
     }
 
     [Theory]
@@ -85,30 +84,28 @@ public sealed class FaultTests
     [InlineData(NsockBuild.Aot)]
     public async Task Closed_stderr_is_silence_not_a_crash(NsockBuild build)
     {
-        using var refused = Loopback.Listen();
-        var port = Loopback.PortOf(refused).ToString();
-        refused.Dispose();
+        var port = Loopback.FreePort().ToString();
         await using (var failing = StartWith("2>&-", NsockTool.PathOf(build), "connect", "-v", "127.0.0.1", port))
         {
-            Assert.Equal(1, await failing.WaitForExitAsync());
+            await failing.AssertExitCodeAsync(1);
         }
 
         await using var usage = StartWith("2>&-", NsockTool.PathOf(build), "connect", "--bogus", "127.0.0.1", "1");
-        Assert.Equal(2, await usage.WaitForExitAsync());
+        await usage.AssertExitCodeAsync(2);
         Assert.Equal(0, usage.Stdout.Length);
     }
 
     [Theory]
-    [InlineData("listen")]
-    [InlineData("listen", "-k")]
-    public async Task Stdout_on_a_full_disk_is_an_error_not_a_success(params string[] server)
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stdout_on_a_full_disk_is_an_error_not_a_success(bool keepOpen)
     {
-        await using var nsock = StartWith(">/dev/full", NsockTool.Path, [.. server, "-v", "127.0.0.1", "0"]);
-        var port = await nsock.WaitForListeningPortAsync();
-        using var client = await Loopback.ConnectAsync(port);
+        await using var server = await NsockServer.StartAsync(Family.Tcp4, keepOpen ? ["-k"] : [], args => StartWith(">/dev/full", NsockTool.Path, args));
+        var nsock = server.Nsock;
+        using var client = await server.ConnectAsync();
         await Loopback.SendAllAsync(client, "hello\n"u8.ToArray());
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(1);
         var errors = nsock.StderrLines.Where(l => l.StartsWith("nsock: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(["nsock: stdout: no space left on device"], errors);
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
@@ -122,7 +119,7 @@ public sealed class FaultTests
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         await sender.SendToAsync("hello"u8.ToArray(), SocketFlags.None, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(1);
         Assert.Contains("nsock: stdout: no space left on device", nsock.StderrLines);
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
     }
@@ -143,7 +140,7 @@ public sealed class FaultTests
                 peer.LingerState = new LingerOption(true, 0); // close with RST
             }
 
-            Assert.Equal(1, await nsock.WaitForExitAsync());
+            await nsock.AssertExitCodeAsync(1);
             var line = ErrorLine.AssertSole(nsock, "127.0.0.1:" + Loopback.PortOf(listener));
             Assert.Matches("connection reset by peer|broken pipe", line);
         }
@@ -165,7 +162,7 @@ public sealed class FaultTests
             peer.LingerState = new LingerOption(true, 0);
         }
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(1);
         Assert.Equal("first part\n", nsock.Stdout.Text);
         var lines = nsock.StderrLines;
         ErrorLine.AssertNoStackTrace(lines);
@@ -185,7 +182,7 @@ public sealed class FaultTests
 
         var clock = Stopwatch.StartNew();
         nsock.Signal(signal);
-        Assert.Equal(expected, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(expected, TimeSpan.FromSeconds(5));
         Assert.True(clock.Elapsed < Promptly, $"took {clock.Elapsed.TotalSeconds:0.00} s to end after signal {signal}");
         await Unix.AssertGoneAsync(path);
         Assert.Empty(dir.Entries());
@@ -202,7 +199,7 @@ public sealed class FaultTests
         Assert.Equal(["s"], tmp.Entries());
 
         nsock.Signal(Signals.SigTerm);
-        Assert.Equal(143, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(143, TimeSpan.FromSeconds(5));
         Assert.Empty(tmp.Entries());
     }
 
@@ -215,9 +212,8 @@ public sealed class FaultTests
         var input = dir.File("in");
         var output = dir.File("out");
         await File.WriteAllBytesAsync(input, new byte[8 * 1024 * 1024], TestContext.Current.CancellationToken);
-        await using var nsock = StartWith($"<{input} >{output}", NsockTool.Path, "listen", "-v", "--buffer-size", "1", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
-        using var peer = await Loopback.ConnectAsync(port);
+        await using var server = await NsockServer.StartAsync(Family.Tcp4, ["--buffer-size", "1"], args => StartWith($"<{input} >{output}", NsockTool.Path, args));
+        using var peer = await server.ConnectAsync();
         using var stop = new CancellationTokenSource();
         var received = 0L;
         var reading = Task.Run(

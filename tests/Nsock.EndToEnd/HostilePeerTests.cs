@@ -36,7 +36,7 @@ public sealed class HostilePeerTests
 
         await using (var client = RunningProcess.Start("python3", ["-c", LongNameClient, path, clientName]))
         {
-            Assert.Equal(0, await client.WaitForExitAsync());
+            await client.AssertExitCodeAsync(0);
         }
 
         await nsock.Stdout.WaitForTextAsync("from a long name\n", RunningProcess.DefaultWait);
@@ -48,12 +48,12 @@ public sealed class HostilePeerTests
             await Loopback.SendAllAsync(next, "next\n"u8.ToArray());
             await nsock.Stdout.WaitForTextAsync("next\n", RunningProcess.DefaultWait);
             nsock.Signal(Signals.SigTerm);
-            Assert.Equal(143, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+            await nsock.AssertExitCodeAsync(143, TimeSpan.FromSeconds(5));
         }
         else
         {
             await nsock.CloseStdinAsync();
-            Assert.Equal(0, await nsock.WaitForExitAsync());
+            await nsock.AssertExitCodeAsync(0);
         }
 
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
@@ -79,7 +79,7 @@ public sealed class HostilePeerTests
         // nobody cannot create files here; an abstract name of its own is as long as it likes.
         await using (var attacker = OtherUser.Python(LongNameClient, path, "@" + new string('n', 100)))
         {
-            Assert.Equal(0, await attacker.WaitForExitAsync());
+            await attacker.AssertExitCodeAsync(0);
         }
 
         await nsock.Stdout.WaitForTextAsync("from a long name\n", RunningProcess.DefaultWait);
@@ -107,10 +107,10 @@ public sealed class HostilePeerTests
         await nsock.CloseStdinAsync();
         await using (var client = RunningProcess.Start("python3", ["-c", HostileClient, path, dgram ? "dgram" : "stream", HostileHex]))
         {
-            Assert.Equal(0, await client.WaitForExitAsync());
+            await client.AssertExitCodeAsync(0);
         }
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         AssertNothingRaw(nsock.StderrLines);
         Assert.Single(nsock.StderrLines, line => line.StartsWith("listening on ", StringComparison.Ordinal));
         Assert.Contains(nsock.StderrLines, line => line.Contains(@"@evil\x1b[31mRED\x07\x0alistening on FAKE\x00x\u{202e}", StringComparison.Ordinal));
@@ -128,10 +128,10 @@ public sealed class HostilePeerTests
 
         await using (var client = RunningProcess.Start("python3", ["-c", HostileClient, path, "dgram", HostileHex]))
         {
-            Assert.Equal(0, await client.WaitForExitAsync());
+            await client.AssertExitCodeAsync(0);
         }
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         var records = nsock.Stdout.Text.TrimEnd('\n').Split('\n');
         AssertNothingRaw(records);
         Assert.StartsWith(@"@evil\x1b[31mRED\x07\x0alistening on FAKE\x00x\u{202e}", format == "line" ? records[0] : records[0][2..]);

@@ -4,20 +4,15 @@ using System.Net.Sockets;
 namespace Nsock.EndToEnd;
 
 /// <summary>
-/// nsock against real third-party peers (python3 sockets, socat, ncat, OpenBSD nc), in both
-/// roles: nsock connects to the peer's server, and the peer connects to nsock's server. Each
-/// test moves data both ways and checks both sides got exactly the bytes, and that nsock exits 0.
+/// nsock against real third-party peers, in both roles and over TCP and unix stream sockets: nsock
+/// connects to the peer's server, and the peer connects to nsock's server. Over TCP the peers are
+/// python3 sockets, socat, ncat and OpenBSD nc; over a unix path socat and nc (<c>nc -U</c>). Each
+/// test moves data both ways with half-close (<see cref="Exchange"/>: the peer finishes sending
+/// first, as some peers quit at their socket's EOF) and checks both sides got exactly the bytes.
 /// </summary>
-/// <remarks>
-/// The exchange always lets the peer finish sending first: the peer's stdin is written and
-/// closed, nsock's stdout is awaited until it holds all of it (so nsock has seen the peer's
-/// data and, for half-closing peers, its EOF while nsock's own stdin is still open), then
-/// nsock's stdin is written and closed. Some peers (ncat, nc -l) quit as soon as the socket
-/// reaches EOF, so the other order would test the peer's policy, not nsock's.
-/// </remarks>
 public sealed class InteropTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Wait = Exchange.Wait;
 
     /// <summary>A full-duplex peer: socket → stdout on a thread, stdin → socket, SHUT_WR at stdin EOF.</summary>
     private const string PythonPeer = """
@@ -54,81 +49,71 @@ public sealed class InteropTests
         conn.close()
         """;
 
-    public static TheoryData<string> Peers => new("python3", "socat", "ncat", "nc");
+    public static TheoryData<Family, string> Peers => new()
+    {
+        { Family.Tcp4, "python3" },
+        { Family.Tcp4, "socat" },
+        { Family.Tcp4, "ncat" },
+        { Family.Tcp4, "nc" },
+        { Family.Unix, "socat" },
+        { Family.Unix, "nc" },
+    };
 
     [Theory]
     [MemberData(nameof(Peers))]
-    public async Task Nsock_connect_exchanges_data_with_peer_server(string peer)
+    public async Task Nsock_connects_and_exchanges_data_with_a_peer_server(Family family, string peer)
     {
-        var port = FreePort();
-        await using var server = RunningProcess.Start(peer, ServerArgs(peer, port));
-        await using var nsock = await NsockWhenListening.ConnectAsync(["connect", "-v", "-w", "5", "127.0.0.1", port.ToString()], $"127.0.0.1:{port}", server, Wait);
+        using var dir = new UnixTempDir();
+        var port = family == Family.Unix ? 0 : Loopback.FreePort();
+        var path = dir.File("peer.sock");
+        var target = family == Family.Unix ? path : $"127.0.0.1:{port}";
+        await using var server = RunningProcess.Start(peer, ServerArgs(family, peer, port, path));
+        if (family == Family.Unix)
+        {
+            await Unix.WaitForSocketFileAsync(path, server, Wait);
+        }
 
-        await ExchangeAsync(nsock, server, seed: 1);
+        string[] args = family == Family.Unix ? ["unix", "-v", path] : ["connect", "-v", "-w", "5", "127.0.0.1", port.ToString()];
+        await using var nsock = await NsockWhenListening.ConnectAsync(args, target, server, Wait);
+
+        await Exchange.BothWaysAsync(nsock, server, Bytes.Random(seed: 1, 200_003), Bytes.Random(seed: 2, 300_007));
     }
 
     [Theory]
     [MemberData(nameof(Peers))]
-    public async Task Peer_client_exchanges_data_with_nsock_listen(string peer)
+    public async Task A_peer_client_exchanges_data_with_nsock_listening(Family family, string peer)
     {
-        await using var nsock = RunningProcess.Nsock("listen", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync(Wait);
-        await using var client = RunningProcess.Start(peer, ClientArgs(peer, port));
+        await using var server = await NsockServer.StartAsync(family);
+        await using var client = RunningProcess.Start(peer, ClientArgs(family, peer, server));
 
-        await ExchangeAsync(nsock, client, seed: 2);
+        await Exchange.BothWaysAsync(server.Nsock, client, Bytes.Random(seed: 3, 200_003), Bytes.Random(seed: 4, 300_007));
+        if (family == Family.Unix)
+        {
+            await Unix.AssertGoneAsync(server.Path);
+        }
     }
 
-    private static string[] ServerArgs(string peer, int port) => peer switch
+    private static string[] ServerArgs(Family family, string peer, int port, string path) => (family, peer) switch
     {
-        "python3" => ["-c", PythonPeer, "listen", port.ToString()],
+        (Family.Tcp4, "python3") => ["-c", PythonPeer, "listen", port.ToString()],
         // -t: after the first EOF, keep relaying the other direction (default is only 0.5 s).
-        "socat" => ["-t", "30", $"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr", "-"],
-        "ncat" => ["-l", "127.0.0.1", port.ToString()],
+        (Family.Tcp4, "socat") => ["-t", "30", $"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr", "-"],
+        (Family.Tcp4, "ncat") => ["-l", "127.0.0.1", port.ToString()],
         // Debian's netcat-openbsd only half-closes on stdin EOF with -N.
-        "nc" => ["-N", "-l", "127.0.0.1", port.ToString()],
-        _ => throw new ArgumentOutOfRangeException(nameof(peer), peer, null),
+        (Family.Tcp4, "nc") => ["-N", "-l", "127.0.0.1", port.ToString()],
+        (Family.Unix, "socat") => ["-t", "30", $"UNIX-LISTEN:{path}", "-"],
+        (Family.Unix, "nc") => ["-N", "-lU", path],
+        _ => throw new ArgumentOutOfRangeException(nameof(peer), $"{peer} over {family}", null),
     };
 
-    private static string[] ClientArgs(string peer, int port) => peer switch
+    private static string[] ClientArgs(Family family, string peer, NsockServer server) => (family, peer) switch
     {
-        "python3" => ["-c", PythonPeer, "connect", port.ToString()],
-        "socat" => ["-t", "30", "-", $"TCP:127.0.0.1:{port}"],
-        "ncat" => ["127.0.0.1", port.ToString()],
-        "nc" => ["-N", "127.0.0.1", port.ToString()],
-        _ => throw new ArgumentOutOfRangeException(nameof(peer), peer, null),
+        (Family.Tcp4, "python3") => ["-c", PythonPeer, "connect", server.Port.ToString()],
+        (Family.Tcp4, "socat") => ["-t", "30", "-", $"TCP:127.0.0.1:{server.Port}"],
+        (Family.Tcp4, "ncat") => ["127.0.0.1", server.Port.ToString()],
+        (Family.Tcp4, "nc") => ["-N", "127.0.0.1", server.Port.ToString()],
+        (Family.Unix, "socat") => ["-t", "30", "-", $"UNIX-CONNECT:{server.Path}"],
+        (Family.Unix, "nc") => ["-N", "-U", server.Path],
+        _ => throw new ArgumentOutOfRangeException(nameof(peer), $"{peer} over {family}", null),
     };
-
-    /// <summary>Peer's stdin → nsock's stdout, then nsock's stdin → peer's stdout; both exactly.</summary>
-    private static async Task ExchangeAsync(RunningProcess nsock, RunningProcess peer, int seed)
-    {
-        var random = new Random(seed);
-        var fromPeer = new byte[200_003];
-        var fromNsock = new byte[300_007];
-        random.NextBytes(fromPeer);
-        random.NextBytes(fromNsock);
-
-        await peer.WriteStdinAsync(fromPeer).WaitAsync(Wait, TestContext.Current.CancellationToken);
-        await peer.CloseStdinAsync().WaitAsync(Wait, TestContext.Current.CancellationToken);
-        await nsock.Stdout.WaitForAsync(b => b.Length >= fromPeer.Length, Wait, $"{fromPeer.Length} bytes from {peer.Program} on nsock's stdout");
-        Assert.False(nsock.HasExited, $"nsock ended while its stdin was still open; stderr:\n{nsock.Stderr}");
-
-        await nsock.WriteStdinAsync(fromNsock).WaitAsync(Wait, TestContext.Current.CancellationToken);
-        await nsock.CloseStdinAsync().WaitAsync(Wait, TestContext.Current.CancellationToken);
-
-        Assert.Equal(0, await nsock.WaitForExitAsync(Wait));
-        var peerExit = await peer.WaitForExitAsync(Wait);
-
-        Bytes.AssertSame(fromPeer, nsock.Stdout.ToArray(), $"nsock's stdout (sent by {peer.Program})");
-        Bytes.AssertSame(fromNsock, peer.Stdout.ToArray(), $"{peer.Program}'s stdout (sent by nsock)");
-        Assert.True(peerExit == 0, $"{peer.Program} exited {peerExit}; stderr:\n{peer.Stderr}");
-        Assert.DoesNotContain(nsock.StderrLines, line => line.StartsWith("nsock:", StringComparison.Ordinal));
-    }
-
-    /// <summary>A port that was free a moment ago: bind to port 0, read it, close.</summary>
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace Nsock.EndToEnd;
 
-/// <summary>In-test TCP peers on loopback, on ports the kernel picks.</summary>
+/// <summary>
+/// In-test TCP peers on loopback, on ports the kernel picks, how nsock names their addresses, and
+/// the bounded socket I/O that test peers of every stream family (TCP and unix) share.
+/// </summary>
 internal static class Loopback
 {
     public static Socket Listen(IPAddress? address = null, int backlog = 16)
@@ -16,6 +19,28 @@ internal static class Loopback
     }
 
     public static int PortOf(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
+
+    /// <summary>
+    /// A port that was free a moment ago on <paramref name="address"/> (127.0.0.1 by default), for
+    /// sockets of <paramref name="type"/> (TCP by default, UDP for Dgram): bound to port 0, read, released.
+    /// </summary>
+    public static int FreePort(IPAddress? address = null, SocketType type = SocketType.Stream)
+    {
+        address ??= IPAddress.Loopback;
+        using var probe = new Socket(address.AddressFamily, type, type == SocketType.Dgram ? ProtocolType.Udp : ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(address, 0));
+        return PortOf(probe);
+    }
+
+    /// <summary>How nsock names an address and port: 127.0.0.1:80, [::1]:80.</summary>
+    public static string Shown(IPAddress address, int port) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+
+    /// <inheritdoc cref="Shown(IPAddress, int)"/>
+    public static string Shown(string host, int port) => Shown(IPAddress.Parse(host), port);
+
+    /// <inheritdoc cref="Shown(IPAddress, int)"/>
+    public static string Shown(EndPoint endPoint) => Shown(((IPEndPoint)endPoint).Address, ((IPEndPoint)endPoint).Port);
 
     public static async Task<Socket> ConnectAsync(int port, IPAddress? address = null, TimeSpan? timeout = null)
     {
@@ -67,9 +92,19 @@ internal static class Loopback
         return data;
     }
 
-    public static async Task SendAllAsync(Socket socket, byte[] data)
+    /// <summary>Sends all of <paramref name="data"/> (bounded in time, 20 s by default).</summary>
+    public static async Task SendAllAsync(Socket socket, byte[] data, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(RunningProcess.DefaultWait);
-        await socket.SendAsync(data, SocketFlags.None, cts.Token);
+        using var cts = new CancellationTokenSource(timeout ?? RunningProcess.DefaultWait);
+        await SendAllAsync(socket, data, cts.Token);
+    }
+
+    /// <summary>Sends all of <paramref name="data"/>, however many sends it takes.</summary>
+    public static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[await socket.SendAsync(data, SocketFlags.None, ct)..];
+        }
     }
 }

@@ -30,7 +30,7 @@ public sealed class MulticastTests
         await using var sender = RunningProcess.Nsock("udp-send", "--interface", nic, group, port.ToString(), "hello group");
         await sender.CloseStdinAsync();
 
-        Assert.True(await sender.WaitForExitAsync(Wait) == 0, "udp-send failed; stderr:\n" + sender.Stderr);
+        await sender.AssertExitCodeAsync(0, Wait);
         Assert.Empty(sender.StderrLines);
         var code = await receiver.WaitForExitAsync(Wait);
         Assert.True(code == 0, $"udp-recv exit {code}; stderr:\n{receiver.Stderr}");
@@ -49,7 +49,7 @@ public sealed class MulticastTests
         await using var sender = RunningProcess.Nsock("udp-send", "--interface", "127.0.0.1", group, port.ToString(), "to both");
         await sender.CloseStdinAsync();
 
-        Assert.True(await sender.WaitForExitAsync(Wait) == 0, "udp-send failed; stderr:\n" + sender.Stderr);
+        await sender.AssertExitCodeAsync(0, Wait);
         foreach (var receiver in new[] { first, second })
         {
             var code = await receiver.WaitForExitAsync(Wait);
@@ -69,7 +69,7 @@ public sealed class MulticastTests
         await sender.WriteStdinAsync("first\nsecond\n");
         await sender.CloseStdinAsync();
 
-        Assert.True(await sender.WaitForExitAsync(Wait) == 0, "udp-send failed; stderr:\n" + sender.Stderr);
+        await sender.AssertExitCodeAsync(0, Wait);
         var code = await receiver.WaitForExitAsync(Wait);
         Assert.True(code == 0, $"udp-recv exit {code}; stderr:\n{receiver.Stderr}");
         Assert.Matches(@"^127\.0\.0\.1:\d+ 6 first\\n\n127\.0\.0\.1:\d+ 7 second\\n\n$", receiver.Stdout.Text);
@@ -89,7 +89,7 @@ public sealed class MulticastTests
         var code = await sender.WaitForExitAsync(Wait);
         Assert.True(code == 0, $"udp-send exit {code}; stderr:\n{sender.Stderr}");
         Assert.Equal($"127.0.0.1:{port} 7 anyone?\n", sender.Stdout.Text);
-        Assert.Equal(0, await member.WaitForExitAsync(Wait));
+        await member.AssertExitCodeAsync(0, Wait);
         Assert.Equal("anyone?", member.Stdout.Text);
     }
 
@@ -116,14 +116,14 @@ public sealed class MulticastTests
         }
         catch (InvalidOperationException) when (receiver.HasExited)
         {
-            Assert.Equal(2, await receiver.WaitForExitAsync(Wait));
+            await receiver.AssertExitCodeAsync(2, Wait);
             ErrorLine.AssertSole(receiver, bind, usage: true);
             return;
         }
 
         await using var sender = RunningProcess.Nsock("udp-send", "--interface", "127.0.0.1", group, port.ToString(), "for the group");
         await sender.CloseStdinAsync();
-        Assert.True(await sender.WaitForExitAsync(Wait) == 0, "udp-send failed; stderr:\n" + sender.Stderr);
+        await sender.AssertExitCodeAsync(0, Wait);
 
         var code = await receiver.WaitForExitAsync(Wait);
         Assert.True(code == 0, $"udp-recv --group {group} {bind} 0 announced the group but did not receive the group's datagram (exit {code}); stderr:\n{receiver.Stderr}");
@@ -160,7 +160,7 @@ public sealed class MulticastTests
             await using var sender = RunningProcess.Start("nsenter", [netns, NsockTool.Path, "udp-send", "--interface", "v0", group, port.ToString(), "hello v6 group"]);
             await sender.CloseStdinAsync();
 
-            Assert.True(await sender.WaitForExitAsync(Wait) == 0, "udp-send failed; stderr:\n" + sender.Stderr);
+            await sender.AssertExitCodeAsync(0, Wait);
             Assert.Empty(sender.StderrLines);
             foreach (var receiver in all)
             {

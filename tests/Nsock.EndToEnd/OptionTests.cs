@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Nsock.EndToEnd;
 
 /// <summary>
 /// The options of SPEC.md one by one, each seen from outside: --crlf, --hex, --send-only,
 /// --recv-only, -s/--source, -4/-6 and dual stack, --interactive, the -v messages, and the
-/// terminal-stdin exception to half-close.
+/// terminal-stdin exception to half-close. What an option does on every stream family is tested
+/// with the family (TCP on 127.0.0.1 and ::1, unix stream) as a parameter, and the role where
+/// it applies to both.
 /// </summary>
 public sealed class OptionTests
 {
@@ -19,13 +22,11 @@ public sealed class OptionTests
     // ---- --crlf ----
 
     [Theory]
-    [InlineData("connect")]
-    [InlineData("listen")]
-    public async Task Crlf_turns_LF_into_CRLF_in_what_is_sent_and_leaves_what_is_received_alone(string role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Crlf_turns_LF_into_CRLF_in_what_is_sent_and_leaves_what_is_received_alone(Family family, Role role)
     {
-        var (nsock, peer) = await StartSessionAsync(role, "--crlf");
-        await using var _ = nsock;
-        using var __ = peer;
+        await using var session = await Session.OpenAsync(family, role, "--crlf");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         // The peer's data first: it must reach stdout byte for byte, lone LFs and CRs included.
         var fromPeer = "x\ny\n\rz\r\n"u8.ToArray();
@@ -37,16 +38,16 @@ public sealed class OptionTests
         await nsock.CloseStdinAsync();
 
         Assert.Equal("a\r\nb\r\nc\r\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Bytes.AssertSame(fromPeer, nsock.Stdout.ToArray(), "stdout under --crlf");
     }
 
-    [Fact]
-    public async Task Crlf_does_not_double_a_CRLF_whose_CR_and_LF_arrive_in_separate_stdin_writes()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Crlf_does_not_double_a_CRLF_whose_CR_and_LF_arrive_in_separate_stdin_writes(Family family)
     {
-        using var listener = Loopback.Listen();
-        await using var nsock = RunningProcess.Nsock("connect", "--crlf", "127.0.0.1", Loopback.PortOf(listener).ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "--crlf");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         await nsock.WriteStdinAsync("line\r");
         // The peer has it: nsock has read and sent the CR on its own before the LF exists.
@@ -56,33 +57,33 @@ public sealed class OptionTests
 
         Assert.Equal("\nnext\r\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
         peer.Shutdown(SocketShutdown.Send);
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
     }
 
-    [Fact]
-    public async Task Listen_echo_with_crlf_echoes_CRLF_and_copies_the_original_to_stdout()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Listen_echo_with_crlf_echoes_CRLF_and_copies_the_original_to_stdout(Family family)
     {
-        await using var nsock = RunningProcess.Nsock("listen", "--echo", "--crlf", "-v", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
-        using var client = await Loopback.ConnectAsync(port);
+        await using var server = await NsockServer.StartAsync(family, "--echo", "--crlf");
+        var nsock = server.Nsock;
+        using var client = await server.ConnectAsync();
 
         await Loopback.SendAllAsync(client, "one\ntwo\r\nthree\n"u8.ToArray());
         client.Shutdown(SocketShutdown.Send);
 
         Assert.Equal("one\r\ntwo\r\nthree\r\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(client)));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("one\ntwo\r\nthree\n", nsock.Stdout.Text);
     }
 
     // ---- --hex ----
 
-    [Fact]
-    public async Task Hex_dumps_both_directions_to_stderr_and_leaves_stdout_raw()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Hex_dumps_both_directions_to_stderr_and_leaves_stdout_raw(Family family)
     {
-        using var listener = Loopback.Listen();
-        var port = Loopback.PortOf(listener);
-        await using var nsock = RunningProcess.Nsock("connect", "--hex", "127.0.0.1", port.ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "--hex");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         await nsock.WriteStdinAsync("hello");
         Assert.Equal("hello", Encoding.ASCII.GetString(await Loopback.ReadExactlyAsync(peer, 5)));
@@ -93,7 +94,7 @@ public sealed class OptionTests
         await nsock.CloseStdinAsync();
         Assert.Empty(await Loopback.ReadToEndAsync(peer));
         peer.Shutdown(SocketShutdown.Send);
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
 
         Bytes.AssertSame(fromPeer, nsock.Stdout.ToArray(), "stdout under --hex");
         var lines = nsock.StderrLines;
@@ -107,13 +108,13 @@ public sealed class OptionTests
 
     // ---- --send-only ----
 
-    [Fact]
-    public async Task Send_only_sends_stdin_and_discards_what_the_peer_sends()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Send_only_sends_stdin_and_discards_what_the_peer_sends(Family family)
     {
-        using var listener = Loopback.Listen();
         // --hex shows when nsock has received the peer's bytes, so their absence on stdout means something.
-        await using var nsock = RunningProcess.Nsock("connect", "--send-only", "--hex", "127.0.0.1", Loopback.PortOf(listener).ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "--send-only", "--hex");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         await Loopback.SendAllAsync(peer, "from the peer"u8.ToArray());
         await nsock.WaitForStderrAsync(@"^<.*\|from the peer\|$");
@@ -121,18 +122,16 @@ public sealed class OptionTests
         await nsock.CloseStdinAsync();
 
         Assert.Equal("to the peer\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal(0, nsock.Stdout.Length);
     }
 
     [Theory]
-    [InlineData("connect")]
-    [InlineData("listen")]
-    public async Task Send_only_ends_at_stdin_EOF_while_the_peer_keeps_its_side_open(string role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Send_only_ends_at_stdin_EOF_while_the_peer_keeps_its_side_open(Family family, Role role)
     {
-        var (nsock, peer) = await StartSessionAsync(role, "--send-only");
-        await using var _ = nsock;
-        using var __ = peer;
+        await using var session = await Session.OpenAsync(family, role, "--send-only");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         await Loopback.SendAllAsync(peer, "unread\n"u8.ToArray());
         await nsock.WriteStdinAsync("data\n");
@@ -140,20 +139,18 @@ public sealed class OptionTests
 
         // The peer never shuts down or closes until nsock has gone.
         Assert.Equal("data\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal(0, nsock.Stdout.Length);
     }
 
     // ---- --recv-only ----
 
     [Theory]
-    [InlineData("connect")]
-    [InlineData("listen")]
-    public async Task Recv_only_never_reads_stdin_nor_half_closes_and_ends_at_the_peers_EOF(string role)
+    [MemberData(nameof(Families.InBothRoles), MemberType = typeof(Families))]
+    public async Task Recv_only_never_reads_stdin_nor_half_closes_and_ends_at_the_peers_EOF(Family family, Role role)
     {
-        var (nsock, peer) = await StartSessionAsync(role, "--recv-only");
-        await using var _ = nsock;
-        using var __ = peer;
+        await using var session = await Session.OpenAsync(family, role, "--recv-only");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         // Data and EOF on stdin: neither may reach the peer.
         await nsock.WriteStdinAsync("must not be sent\n");
@@ -168,7 +165,7 @@ public sealed class OptionTests
 
         await Loopback.SendAllAsync(peer, "more\n"u8.ToArray());
         peer.Shutdown(SocketShutdown.Send);
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("from the peer\nmore\n", nsock.Stdout.Text);
         Assert.Empty(await Loopback.ReadToEndAsync(peer));
     }
@@ -183,7 +180,7 @@ public sealed class OptionTests
     {
         var address = IPAddress.Parse(target);
         using var listener = Loopback.Listen(address);
-        var sourcePort = FreePort(address);
+        var sourcePort = Loopback.FreePort(address);
         var source = string.Format(System.Globalization.CultureInfo.InvariantCulture, sourceFormat, sourcePort);
         await using var nsock = RunningProcess.Nsock("connect", "-s", source, target, Loopback.PortOf(listener).ToString());
         using var peer = await Loopback.AcceptAsync(listener);
@@ -191,7 +188,7 @@ public sealed class OptionTests
         var seen = (IPEndPoint)peer.RemoteEndPoint!;
         Assert.Equal(sourcePort, seen.Port);
         Assert.Equal(address, seen.Address);
-        await AssertRoundTripThenEndAsync(nsock, peer);
+        await Exchange.BothWaysAsync(nsock, peer, "ping\n"u8.ToArray(), "pong\n"u8.ToArray());
     }
 
     [Theory]
@@ -206,7 +203,7 @@ public sealed class OptionTests
         var seen = (IPEndPoint)peer.RemoteEndPoint!;
         Assert.Equal(IPAddress.Loopback, seen.Address);
         Assert.NotEqual(0, seen.Port);
-        await AssertRoundTripThenEndAsync(nsock, peer);
+        await Exchange.BothWaysAsync(nsock, peer, "ping\n"u8.ToArray(), "pong\n"u8.ToArray());
     }
 
     // ---- -4 / -6 / dual stack ----
@@ -220,12 +217,12 @@ public sealed class OptionTests
         using var v4 = await Loopback.ConnectAsync(port, IPAddress.Loopback);
         await Loopback.SendAllAsync(v4, "over v4;"u8.ToArray());
         await nsock.Stdout.WaitForTextAsync("over v4;", RunningProcess.DefaultWait);
-        await nsock.WaitForStderrAsync($@"^connection from 127\.0\.0\.1:{LocalPort(v4)}$");
+        await nsock.WaitForStderrAsync($@"^connection from 127\.0\.0\.1:{Loopback.PortOf(v4)}$");
 
         using var v6 = await Loopback.ConnectAsync(port, IPAddress.IPv6Loopback);
         await Loopback.SendAllAsync(v6, "over v6;"u8.ToArray());
         await nsock.Stdout.WaitForTextAsync("over v6;", RunningProcess.DefaultWait);
-        await nsock.WaitForStderrAsync($@"^connection from \[::1\]:{LocalPort(v6)}$");
+        await nsock.WaitForStderrAsync($@"^connection from \[::1\]:{Loopback.PortOf(v6)}$");
 
         Assert.Equal("over v4;over v6;", nsock.Stdout.Text);
     }
@@ -236,7 +233,7 @@ public sealed class OptionTests
         await using var nsock = RunningProcess.Nsock("listen", "-v", "0");
         var port = await nsock.WaitForListeningPortAsync();
         using var peer = await Loopback.ConnectAsync(port, IPAddress.IPv6Loopback);
-        await AssertRoundTripThenEndAsync(nsock, peer);
+        await Exchange.BothWaysAsync(nsock, peer, "ping\n"u8.ToArray(), "pong\n"u8.ToArray());
     }
 
     [Theory]
@@ -251,7 +248,7 @@ public sealed class OptionTests
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
 
         using var peer = await Loopback.ConnectAsync(port, IPAddress.Loopback);
-        await AssertRoundTripThenEndAsync(nsock, peer);
+        await Exchange.BothWaysAsync(nsock, peer, "ping\n"u8.ToArray(), "pong\n"u8.ToArray());
     }
 
     [Theory]
@@ -266,7 +263,7 @@ public sealed class OptionTests
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
 
         using var peer = await Loopback.ConnectAsync(port, IPAddress.IPv6Loopback);
-        await AssertRoundTripThenEndAsync(nsock, peer);
+        await Exchange.BothWaysAsync(nsock, peer, "ping\n"u8.ToArray(), "pong\n"u8.ToArray());
     }
 
     [Fact]
@@ -284,18 +281,18 @@ public sealed class OptionTests
         using var peer = await Loopback.AcceptAsync(listener);
 
         var expected = last.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{last}]:{port}" : $"{last}:{port}";
-        await nsock.WaitForStderrAsync($"^connected to {System.Text.RegularExpressions.Regex.Escape(expected)}");
-        await AssertRoundTripThenEndAsync(nsock, peer);
+        await nsock.WaitForStderrAsync($"^connected to {Regex.Escape(expected)}");
+        await Exchange.BothWaysAsync(nsock, peer, "ping\n"u8.ToArray(), "pong\n"u8.ToArray());
     }
 
     // ---- --interactive ----
 
-    [Fact]
-    public async Task Interactive_sends_non_empty_lines_until_close_then_ends_without_waiting_for_the_peer()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Interactive_sends_non_empty_lines_until_close_then_ends_without_waiting_for_the_peer(Family family)
     {
-        using var listener = Loopback.Listen();
-        await using var nsock = RunningProcess.Nsock("connect", "--interactive", "127.0.0.1", Loopback.PortOf(listener).ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "--interactive");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         await Loopback.SendAllAsync(peer, "greeting\n"u8.ToArray());
         await nsock.Stdout.WaitForTextAsync("greeting\n", RunningProcess.DefaultWait);
@@ -304,21 +301,20 @@ public sealed class OptionTests
         await nsock.WriteStdinAsync("hello\n\n\nworld\nclose\nnot sent\n");
 
         Assert.Equal("hello\nworld\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("greeting\n", nsock.Stdout.Text);
         Assert.Contains("> ", nsock.Stderr);
     }
 
     // ---- -v ----
 
-    [Fact]
-    public async Task Verbose_connect_says_connected_to_and_the_byte_counts()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Verbose_connect_says_connected_to_and_the_byte_counts(Family family)
     {
-        using var listener = Loopback.Listen();
-        var port = Loopback.PortOf(listener);
-        await using var nsock = RunningProcess.Nsock("connect", "-v", "127.0.0.1", port.ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
-        await nsock.WaitForStderrAsync($@"^connected to 127\.0\.0\.1:{port}$");
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "-v");
+        var (nsock, peer) = (session.Nsock, session.Peer);
+        await nsock.WaitForStderrAsync($"^connected to {Regex.Escape(session.PeerName)}$");
 
         await nsock.WriteStdinAsync("12345");
         await nsock.CloseStdinAsync();
@@ -326,18 +322,18 @@ public sealed class OptionTests
         await Loopback.SendAllAsync(peer, "abcdefghij"u8.ToArray());
         peer.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("abcdefghij", nsock.Stdout.Text);
-        Assert.Contains(nsock.StderrLines, l => l.Contains($"127.0.0.1:{port}") && l.EndsWith("sent 5 bytes, received 10 bytes"));
+        Assert.Contains(nsock.StderrLines, l => l.Contains(session.PeerName) && l.EndsWith("sent 5 bytes, received 10 bytes"));
     }
 
-    [Fact]
-    public async Task Verbose_listen_says_connection_from_and_the_byte_counts()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Verbose_listen_says_connection_from_and_the_byte_counts(Family family)
     {
-        await using var nsock = RunningProcess.Nsock("listen", "--verbose", "127.0.0.1", "0");
-        var port = await nsock.WaitForListeningPortAsync();
-        using var client = await Loopback.ConnectAsync(port);
-        await nsock.WaitForStderrAsync($@"^connection from 127\.0\.0\.1:{LocalPort(client)}$");
+        await using var session = await Session.OpenAsync(family, Role.NsockListens, "--verbose");
+        var (nsock, client) = (session.Nsock, session.Peer);
+        await nsock.WaitForStderrAsync($"^connection from {Regex.Escape(session.PeerName)}$");
 
         await Loopback.SendAllAsync(client, "seven!!"u8.ToArray());
         client.Shutdown(SocketShutdown.Send);
@@ -345,43 +341,42 @@ public sealed class OptionTests
         await nsock.CloseStdinAsync();
 
         Assert.Equal("abc", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(client)));
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("seven!!", nsock.Stdout.Text);
-        Assert.Contains(nsock.StderrLines, l => l.Contains($"127.0.0.1:{LocalPort(client)}") && l.EndsWith("sent 3 bytes, received 7 bytes"));
+        Assert.Contains(nsock.StderrLines, l => l.Contains(session.PeerName) && l.EndsWith("sent 3 bytes, received 7 bytes"));
     }
 
-    [Fact]
-    public async Task Verbose_byte_counts_are_of_the_bytes_on_the_wire_under_crlf()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Verbose_byte_counts_are_of_the_bytes_on_the_wire_under_crlf(Family family)
     {
-        using var listener = Loopback.Listen();
-        await using var nsock = RunningProcess.Nsock("connect", "-v", "--crlf", "127.0.0.1", Loopback.PortOf(listener).ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "-v", "--crlf");
+        var (nsock, peer) = (session.Nsock, session.Peer);
 
         await nsock.WriteStdinAsync("a\nb\n");
         await nsock.CloseStdinAsync();
         Assert.Equal("a\r\nb\r\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
         peer.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Contains(nsock.StderrLines, l => l.EndsWith("sent 6 bytes, received 0 bytes"));
     }
 
     // ---- terminal stdin ----
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Terminal_stdin_session_ends_at_socket_EOF_without_any_typing(bool stdoutOnTerminalToo)
+    [MemberData(nameof(FamiliesWithTerminalStdout))]
+    public async Task Terminal_stdin_session_ends_at_socket_EOF_without_any_typing(Family family, bool stdoutOnTerminalToo)
     {
-        using var listener = Loopback.Listen();
-        await using var nsock = PseudoTerminal.Nsock(stdoutOnTerminalToo, "connect", "127.0.0.1", Loopback.PortOf(listener).ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        using var listener = PeerListener.Open(family);
+        await using var nsock = PseudoTerminal.Nsock(stdoutOnTerminalToo, listener.NsockArgs());
+        using var peer = await listener.AcceptAsync();
 
         await Loopback.SendAllAsync(peer, "bye"u8.ToArray());
         var clock = Stopwatch.StartNew();
         peer.Close();
 
-        Assert.Equal(0, await nsock.WaitForExitAsync(Promptly));
+        await nsock.AssertExitCodeAsync(0, Promptly);
         clock.Stop();
         Assert.True(clock.Elapsed < Promptly, $"took {clock.Elapsed.TotalSeconds:0.00} s to end after the peer closed");
         if (stdoutOnTerminalToo)
@@ -395,12 +390,13 @@ public sealed class OptionTests
         }
     }
 
-    [Fact]
-    public async Task Terminal_stdin_typed_lines_reach_the_peer()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Terminal_stdin_typed_lines_reach_the_peer(Family family)
     {
-        using var listener = Loopback.Listen();
-        await using var nsock = PseudoTerminal.Nsock(false, "connect", "127.0.0.1", Loopback.PortOf(listener).ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
+        using var listener = PeerListener.Open(family);
+        await using var nsock = PseudoTerminal.Nsock(false, listener.NsockArgs());
+        using var peer = await listener.AcceptAsync();
 
         await nsock.WriteStdinAsync("typed\n");
         Assert.Equal("typed\n", Encoding.ASCII.GetString(await Loopback.ReadExactlyAsync(peer, 6)));
@@ -410,7 +406,7 @@ public sealed class OptionTests
         await Loopback.SendAllAsync(peer, "bye"u8.ToArray());
         peer.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal(0, await nsock.WaitForExitAsync(Promptly));
+        await nsock.AssertExitCodeAsync(0, Promptly);
         Assert.Equal("bye", nsock.Stdout.Text);
         // The session is over: nsock closed its socket without waiting for more typing.
         Assert.Empty(await Loopback.ReadToEndAsync(peer));
@@ -418,64 +414,18 @@ public sealed class OptionTests
 
     // ---- helpers ----
 
-    /// <summary>
-    /// nsock in <paramref name="role"/> (connect to a test listener, or listen for a test client)
-    /// with <paramref name="options"/>, and the connected peer. The caller disposes both.
-    /// </summary>
-    private static async Task<(RunningProcess Nsock, Socket Peer)> StartSessionAsync(string role, params string[] options)
+    public static TheoryData<Family, bool> FamiliesWithTerminalStdout
     {
-        if (role == "connect")
+        get
         {
-            using var listener = Loopback.Listen();
-            var nsock = RunningProcess.Nsock(["connect", .. options, "127.0.0.1", Loopback.PortOf(listener).ToString()]);
-            try
+            var data = new TheoryData<Family, bool>();
+            foreach (var family in Families.Each)
             {
-                return (nsock, await Loopback.AcceptAsync(listener));
+                data.Add(family, false);
+                data.Add(family, true);
             }
-            catch
-            {
-                await nsock.DisposeAsync();
-                throw;
-            }
-        }
-        else
-        {
-            var nsock = RunningProcess.Nsock(["listen", "-v", .. options, "127.0.0.1", "0"]);
-            try
-            {
-                var port = await nsock.WaitForListeningPortAsync();
-                var peer = await Loopback.ConnectAsync(port);
-                await nsock.WaitForStderrAsync("^connection from ");
-                return (nsock, peer);
-            }
-            catch
-            {
-                await nsock.DisposeAsync();
-                throw;
-            }
+
+            return data;
         }
     }
-
-    /// <summary>One exchange both ways and a clean end, proving the connection is nsock's session.</summary>
-    private static async Task AssertRoundTripThenEndAsync(RunningProcess nsock, Socket peer)
-    {
-        await Loopback.SendAllAsync(peer, "ping\n"u8.ToArray());
-        await nsock.Stdout.WaitForTextAsync("ping\n", RunningProcess.DefaultWait);
-        await nsock.WriteStdinAsync("pong\n");
-        await nsock.CloseStdinAsync();
-        Assert.Equal("pong\n", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(peer)));
-        peer.Shutdown(SocketShutdown.Send);
-        Assert.Equal(0, await nsock.WaitForExitAsync());
-        Assert.Equal("ping\n", nsock.Stdout.Text);
-    }
-
-    /// <summary>A port free right now on <paramref name="address"/>: bound by the kernel, then released.</summary>
-    private static int FreePort(IPAddress address)
-    {
-        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private static int LocalPort(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
 }

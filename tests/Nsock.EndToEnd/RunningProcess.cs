@@ -157,6 +157,13 @@ internal sealed partial class RunningProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the exit (bounded) and asserts its code, showing stderr when it is another.</summary>
+    public async Task AssertExitCodeAsync(int expected, TimeSpan? timeout = null)
+    {
+        var code = await WaitForExitAsync(timeout);
+        Assert.True(code == expected, $"{Program} exited {code}, expected {expected}; stderr:\n{Stderr}");
+    }
+
     public void Signal(int signal)
     {
         if (!HasExited)

@@ -90,7 +90,7 @@ public sealed class SignalAndPipeTests
         using var peer = await Loopback.AcceptAsync(listener);
         var sending = SendIgnoringResetAsync(peer, data);
 
-        Assert.Equal(0, await shell.WaitForExitAsync());
+        await shell.AssertExitCodeAsync(0);
         Assert.Equal("abcdefghij", shell.Stdout.Text);
         Assert.Equal(["rc=0"], shell.StderrLines);
 

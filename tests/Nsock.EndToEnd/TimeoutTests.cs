@@ -4,9 +4,9 @@ using System.Text;
 namespace Nsock.EndToEnd;
 
 /// <summary>
-/// -w bounds connecting only, never an established session; -i counts silence either way and
-/// restarts on every byte. The peer's timed writes are the subject here, so the delays between
-/// them are part of the scenario, not synchronisation.
+/// -w (TCP) bounds connecting only, never an established session; -i counts silence either way and
+/// restarts on every byte, over every family. The peer's timed writes are the subject here, so the
+/// delays between them are part of the scenario, not synchronisation.
 /// </summary>
 public sealed class TimeoutTests
 {
@@ -43,19 +43,18 @@ public sealed class TimeoutTests
         peer.Close();
         expected.Append("bye\n");
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal(expected.ToString(), nsock.Stdout.Text);
         Assert.Empty(nsock.StderrLines);
     }
 
-    [Fact]
-    public async Task Idle_timeout_restarts_on_traffic_from_the_peer()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Idle_timeout_restarts_on_traffic_from_the_peer(Family family)
     {
-        using var listener = Loopback.Listen();
-        var port = Loopback.PortOf(listener);
-        await using var nsock = RunningProcess.Nsock("connect", "-i", "1", "127.0.0.1", port.ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
-        var session = Stopwatch.StartNew();
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "-i", "1");
+        var (nsock, peer) = (session.Nsock, session.Peer);
+        var clock = Stopwatch.StartNew();
 
         var expected = new StringBuilder();
         var lastTraffic = TimeSpan.Zero;
@@ -66,32 +65,31 @@ public sealed class TimeoutTests
                 await Task.Delay(Interval, TestContext.Current.CancellationToken);
             }
 
-            Assert.False(nsock.HasExited, $"nsock ended after {session.Elapsed.TotalSeconds:0.0} s although the peer sent every 0.5 s; stderr:\n{nsock.Stderr}");
+            Assert.False(nsock.HasExited, $"nsock ended after {clock.Elapsed.TotalSeconds:0.0} s although the peer sent every 0.5 s; stderr:\n{nsock.Stderr}");
             var line = $"peer {i}\n";
             expected.Append(line);
             await Loopback.SendAllAsync(peer, Encoding.ASCII.GetBytes(line));
             await nsock.Stdout.WaitForTextAsync(line, Step);
-            lastTraffic = session.Elapsed;
+            lastTraffic = clock.Elapsed;
         }
 
         Assert.True(lastTraffic > TimeSpan.FromSeconds(2.5), "the traffic must outlast the idle limit several times");
         var code = await nsock.WaitForExitAsync(TimeSpan.FromSeconds(15));
-        var quiet = session.Elapsed - lastTraffic;
+        var quiet = clock.Elapsed - lastTraffic;
 
         Assert.Equal(4, code);
         Assert.InRange(quiet.TotalSeconds, 0.8, 3);
         Assert.Equal(expected.ToString(), nsock.Stdout.Text);
-        AssertIdleError(nsock, $"127.0.0.1:{port}");
+        AssertIdleError(nsock, session.PeerName);
     }
 
-    [Fact]
-    public async Task Idle_timeout_restarts_on_traffic_from_stdin()
+    [Theory]
+    [MemberData(nameof(Families.All), MemberType = typeof(Families))]
+    public async Task Idle_timeout_restarts_on_traffic_from_stdin(Family family)
     {
-        using var listener = Loopback.Listen();
-        var port = Loopback.PortOf(listener);
-        await using var nsock = RunningProcess.Nsock("connect", "-i", "1", "127.0.0.1", port.ToString());
-        using var peer = await Loopback.AcceptAsync(listener);
-        var session = Stopwatch.StartNew();
+        await using var session = await Session.OpenAsync(family, Role.NsockConnects, "-i", "1");
+        var (nsock, peer) = (session.Nsock, session.Peer);
+        var clock = Stopwatch.StartNew();
 
         var lastTraffic = TimeSpan.Zero;
         for (var i = 0; i < 7; i++)
@@ -101,20 +99,20 @@ public sealed class TimeoutTests
                 await Task.Delay(Interval, TestContext.Current.CancellationToken);
             }
 
-            Assert.False(nsock.HasExited, $"nsock ended after {session.Elapsed.TotalSeconds:0.0} s although stdin sent every 0.5 s; stderr:\n{nsock.Stderr}");
+            Assert.False(nsock.HasExited, $"nsock ended after {clock.Elapsed.TotalSeconds:0.0} s although stdin sent every 0.5 s; stderr:\n{nsock.Stderr}");
             var line = $"stdin {i}\n";
             await nsock.WriteStdinAsync(line);
             Assert.Equal(line, Encoding.ASCII.GetString(await Loopback.ReadExactlyAsync(peer, line.Length, Step)));
-            lastTraffic = session.Elapsed;
+            lastTraffic = clock.Elapsed;
         }
 
         Assert.True(lastTraffic > TimeSpan.FromSeconds(2.5), "the traffic must outlast the idle limit several times");
         var code = await nsock.WaitForExitAsync(TimeSpan.FromSeconds(15));
-        var quiet = session.Elapsed - lastTraffic;
+        var quiet = clock.Elapsed - lastTraffic;
 
         Assert.Equal(4, code);
         Assert.InRange(quiet.TotalSeconds, 0.8, 3);
-        AssertIdleError(nsock, $"127.0.0.1:{port}");
+        AssertIdleError(nsock, session.PeerName);
     }
 
     private static void AssertIdleError(RunningProcess nsock, string peer)

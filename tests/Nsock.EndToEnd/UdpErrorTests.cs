@@ -47,7 +47,7 @@ public sealed class UdpErrorTests
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(2, await nsock.WaitForExitAsync(Wait));
+        await nsock.AssertExitCodeAsync(2, Wait);
         ErrorLine.AssertSole(nsock, names, usage: true);
     }
 
@@ -62,7 +62,7 @@ public sealed class UdpErrorTests
         await using var nsock = RunningProcess.Nsock("udp-send", "127.0.0.1", port.ToString(), "small", new string('x', 70_000));
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(2, await nsock.WaitForExitAsync(Wait));
+        await nsock.AssertExitCodeAsync(2, Wait);
         var line = ErrorLine.AssertSole(nsock, "TEXT", usage: true);
         Assert.Contains("70000", line);
         Assert.Equal(0, receiver.Available);
@@ -79,7 +79,7 @@ public sealed class UdpErrorTests
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(3, await nsock.WaitForExitAsync(Wait));
+        await nsock.AssertExitCodeAsync(3, Wait);
         ErrorLine.AssertSole(nsock, "nosuch.invalid");
     }
 
@@ -102,7 +102,7 @@ public sealed class UdpErrorTests
 
         Assert.Equal(1, code);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed} to report the refusal ({string.Join(' ', options)})");
-        var line = ErrorLine.AssertSole(nsock, UdpPeers.Shown(host, port));
+        var line = ErrorLine.AssertSole(nsock, Loopback.Shown(host, port));
         Assert.Contains("refused", line);
     }
 
@@ -132,7 +132,7 @@ public sealed class UdpErrorTests
         await using var nsock = RunningProcess.Start("bash", ["-c", "\"$@\"; code=$?; times >&2; exit $code", "bash", NsockTool.Path, "udp-send", "--wait", "30", "127.0.0.1", port.ToString(), "x"]);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(1, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        await nsock.AssertExitCodeAsync(1, TimeSpan.FromSeconds(10));
 
         // bash's `times`: second line is the children's user and system time, like "0m0.120s 0m0.030s".
         var times = nsock.StderrLines.Where(l => Regex.IsMatch(l, @"^\d+m[\d.]+s \d+m[\d.]+s$")).ToList();
@@ -221,14 +221,14 @@ public sealed class UdpErrorTests
         await using var nsock = RunningProcess.Nsock([.. new[] { "udp-recv" }, .. bind is null ? Array.Empty<string>() : [bind], port.ToString()]);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync(Wait));
-        var line = ErrorLine.AssertSole(nsock, bind is null ? null : UdpPeers.Shown(bind, port));
+        await nsock.AssertExitCodeAsync(5, Wait);
+        var line = ErrorLine.AssertSole(nsock, bind is null ? null : Loopback.Shown(bind, port));
         Assert.Contains($":{port}: ", line);
         Assert.Contains("in use", line);
     }
 
     /// <summary>A UDP port nobody listens on: bound on <paramref name="host"/>, noted, closed.</summary>
-    private static int ClosedPort(string host) => UdpPeers.FreePort(host);
+    private static int ClosedPort(string host) => Loopback.FreePort(IPAddress.Parse(host), SocketType.Dgram);
 
     /// <summary>The error contract where stdout may hold data and -v may add progress lines.</summary>
     private static void AssertSoleErrorLine(RunningProcess nsock, string names)

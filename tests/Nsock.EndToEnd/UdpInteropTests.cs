@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -46,7 +48,7 @@ public sealed class UdpInteropTests
         clock.Stop();
 
         Assert.True(code == 0, $"exit {code}; stderr:\n{nsock.Stderr}");
-        var from = UdpPeers.Shown(host, peer.Port);
+        var from = Loopback.Shown(host, peer.Port);
         Assert.Equal($"{from} 3 one\n{from} 3 two\n{from} 5 three\n", nsock.Stdout.Text);
         Assert.Empty(nsock.StderrLines);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"-c 3 should end the wait at the third reply, took {clock.Elapsed}");
@@ -64,7 +66,7 @@ public sealed class UdpInteropTests
         var code = await nsock.WaitForExitAsync(Wait);
 
         Assert.True(code == 0, $"exit {code}; stderr:\n{nsock.Stderr}");
-        var from = UdpPeers.Shown(host, peer.Port);
+        var from = Loopback.Shown(host, peer.Port);
         Assert.Equal($"{from} 11 first line\\n\n{from} 7 second\\n\n", nsock.Stdout.Text);
     }
 
@@ -92,7 +94,7 @@ public sealed class UdpInteropTests
     [MemberData(nameof(Hosts))]
     public async Task Udp_send_wait_prints_the_reply_of_socat_recvfrom_fork(string host)
     {
-        var port = UdpPeers.FreePort(host);
+        var port = Loopback.FreePort(IPAddress.Parse(host), SocketType.Dgram);
         var listen = host.Contains(':', StringComparison.Ordinal)
             ? $"UDP6-RECVFROM:{port},bind=[{host}],fork"
             : $"UDP4-RECVFROM:{port},bind={host},fork";
@@ -139,7 +141,7 @@ public sealed class UdpInteropTests
         var code = await nsock.WaitForExitAsync(Wait);
         Assert.True(code == 0, $"exit {code}; stderr:\n{nsock.Stderr}");
         Assert.Equal("hello from socat\n", nsock.Stdout.Text);
-        Assert.Equal(0, await socat.WaitForExitAsync(Wait));
+        await socat.AssertExitCodeAsync(0, Wait);
     }
 
     [Theory]
@@ -166,7 +168,7 @@ public sealed class UdpInteropTests
         {
             using var json = JsonDocument.Parse(records[i]);
             var root = json.RootElement;
-            Assert.Equal(UdpPeers.Shown(host, peer.Port), root.GetProperty("from").GetString());
+            Assert.Equal(Loopback.Shown(host, peer.Port), root.GetProperty("from").GetString());
             Assert.Equal(sent[i].Length, root.GetProperty("length").GetInt32());
             Assert.Equal(sent[i], root.GetProperty("data").GetBytesFromBase64());
         }
@@ -319,7 +321,7 @@ public sealed class UdpInteropTests
                 return;
             }
 
-            Assert.True(code is 1 or 4, $"probe of socat on {UdpPeers.Shown(host, port)} failed oddly (exit {code}), stdout '{stdout}', stderr:\n{stderr}");
+            Assert.True(code is 1 or 4, $"probe of socat on {Loopback.Shown(host, port)} failed oddly (exit {code}), stdout '{stdout}', stderr:\n{stderr}");
             if (socat.HasExited)
             {
                 throw new InvalidOperationException($"socat exited ({await socat.WaitForExitAsync()}) before answering on {port}; stderr:\n{socat.Stderr}");
@@ -327,7 +329,7 @@ public sealed class UdpInteropTests
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"socat did not answer on {UdpPeers.Shown(host, port)} after {attempt} probes; last probe exit {code}, stderr:\n{stderr}\nsocat stderr:\n{socat.Stderr}");
+                throw new TimeoutException($"socat did not answer on {Loopback.Shown(host, port)} after {attempt} probes; last probe exit {code}, stderr:\n{stderr}\nsocat stderr:\n{socat.Stderr}");
             }
         }
     }

@@ -4,22 +4,10 @@ using System.Text;
 
 namespace Nsock.EndToEnd;
 
-/// <summary>UDP helpers for the end-to-end tests: free ports, and python3 peers.</summary>
+/// <summary>UDP helpers for the end-to-end tests: python3 peers (free ports and addresses as nsock shows them are in <see cref="Loopback"/>).</summary>
 internal static class UdpPeers
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-
-    /// <summary>A UDP port that was free a moment ago on <paramref name="host"/>: bind port 0, read it, close.</summary>
-    public static int FreePort(string host = "127.0.0.1")
-    {
-        var address = IPAddress.Parse(host);
-        using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    /// <summary>How nsock names an address: 127.0.0.1:80, [::1]:80.</summary>
-    public static string Shown(string host, int port) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
 
     /// <summary>Waits for the first complete line of a process's stdout and returns it.</summary>
     public static async Task<string> FirstLineAsync(RunningProcess process)

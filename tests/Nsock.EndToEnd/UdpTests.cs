@@ -25,7 +25,7 @@ public sealed class UdpTests
         }
 
         await nsock.CloseStdinAsync();
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.True(peer.NothingWithin(TimeSpan.FromMilliseconds(200)));
     }
 
@@ -39,7 +39,7 @@ public sealed class UdpTests
 
         await nsock.WriteStdinAsync(burst);
         await nsock.CloseStdinAsync();
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
 
         // One datagram per stdin read: a pipe may hand the burst over in pieces, never reordered,
         // each within the 65507-byte limit.
@@ -60,7 +60,7 @@ public sealed class UdpTests
         using var peer = new UdpPeer();
         await using var nsock = RunningProcess.Nsock("udp-send", "127.0.0.1", peer.Port.ToString(), "first", "", "third one");
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("first", Encoding.ASCII.GetString((await peer.ReceiveAsync()).Data));
         Assert.Empty((await peer.ReceiveAsync()).Data);
         Assert.Equal("third one", Encoding.ASCII.GetString((await peer.ReceiveAsync()).Data));
@@ -75,7 +75,7 @@ public sealed class UdpTests
         await nsock.WriteStdinAsync("a\nbb\nccc");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         foreach (var expected in new[] { "a\n", "bb\n", "ccc" })
         {
             Assert.Equal(expected, Encoding.ASCII.GetString((await peer.ReceiveAsync()).Data));
@@ -95,7 +95,7 @@ public sealed class UdpTests
         await peer.SendToAsync([], port);
         await peer.SendToAsync(largest, port);
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal([.. "a\0b"u8.ToArray(), .. largest], nsock.Stdout.ToArray());
     }
 
@@ -141,7 +141,7 @@ public sealed class UdpTests
             await using var nsock = RunningProcess.Nsock("udp-recv", "-v", "-c", "1", "--format", format, "127.0.0.1", "0");
             var port = await nsock.WaitForListeningPortAsync();
             await peer.SendToAsync([0x61, 0, 0x62, 0x0a, 0xff], port);
-            Assert.Equal(0, await nsock.WaitForExitAsync());
+            await nsock.AssertExitCodeAsync(0);
             check(nsock.Stdout.Text);
         }
     }
@@ -209,7 +209,7 @@ public sealed class UdpTests
 
         await using var sender = RunningProcess.Nsock("udp-send", "--wait", "5", "-c", "2", "::1", port.ToString(), "x", "yz");
 
-        Assert.Equal(0, await sender.WaitForExitAsync());
+        await sender.AssertExitCodeAsync(0);
         Assert.Equal("xyz", sender.Stdout.Text);
         Assert.Equal("xyz", receiver.Stdout.Text);
     }
@@ -222,13 +222,13 @@ public sealed class UdpTests
 
         await using (var refused = RunningProcess.Nsock("udp-send", "127.255.255.255", port, "no flag"))
         {
-            Assert.Equal(5, await refused.WaitForExitAsync());
+            await refused.AssertExitCodeAsync(5);
             Assert.Contains("needs --broadcast", refused.Stderr);
         }
 
         await using var sender = RunningProcess.Nsock("udp-send", "--broadcast", "--ttl", "1", "127.255.255.255", port, "to everyone");
-        Assert.Equal(0, await sender.WaitForExitAsync());
-        Assert.Equal(0, await receiver.WaitForExitAsync());
+        await sender.AssertExitCodeAsync(0);
+        await receiver.AssertExitCodeAsync(0);
         Assert.Equal("to everyone", receiver.Stdout.Text);
     }
 
@@ -244,7 +244,7 @@ public sealed class UdpTests
 
         await using var nsock = RunningProcess.Nsock("udp-send", "-s", $"127.0.0.1:{sourcePort}", "127.0.0.1", peer.Port.ToString(), "from a fixed port");
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         var (data, from) = await peer.ReceiveAsync();
         Assert.Equal("from a fixed port", Encoding.ASCII.GetString(data));
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, sourcePort), from);

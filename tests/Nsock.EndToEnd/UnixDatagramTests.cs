@@ -64,7 +64,7 @@ public sealed class UnixDatagramTests
 
         await Unix.SendToAsync(sender, "a\0b"u8.ToArray(), path);
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("a\0b"u8.ToArray(), nsock.Stdout.ToArray());
     }
 
@@ -87,7 +87,7 @@ public sealed class UnixDatagramTests
         Assert.Equal(from, fromAgain);
 
         await nsock.CloseStdinAsync();
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.True(Unix.NothingWithin(receiver, TimeSpan.FromMilliseconds(100)), "an extra datagram arrived (stdin EOF must not send one)");
         Assert.Equal(["rcv"], dir.Entries());
     }
@@ -107,7 +107,7 @@ public sealed class UnixDatagramTests
         await Unix.SendToAsync(receiver, [], from);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal($"{path} 5 pong\\0\n{path} 0 \n", nsock.Stdout.Text);
     }
 
@@ -123,7 +123,7 @@ public sealed class UnixDatagramTests
         string[] payloads = ["one", "a\0b", new string('z', 5000)];
         await using var python = RunningProcess.Start("python3", ["-c", PythonSender, path, pyPath, .. payloads.Select(p => Convert.ToHexString(Encoding.ASCII.GetBytes(p)))]);
 
-        Assert.Equal(0, await python.WaitForExitAsync());
+        await python.AssertExitCodeAsync(0);
         Assert.True(python.StderrLines.Count == 0, python.Stderr);
         Assert.Equal(payloads.Select(p => Convert.ToHexString(Encoding.ASCII.GetBytes(p)).ToLowerInvariant() + "\n"), SplitLines(python.Stdout.Text));
         await nsock.Stdout.WaitForTextAsync($"{pyPath} 5000 ", RunningProcess.DefaultWait);
@@ -141,7 +141,7 @@ public sealed class UnixDatagramTests
 
         await using (var unbound = RunningProcess.Start("python3", ["-c", PythonSender, path, "-", Convert.ToHexString("unbound"u8)]))
         {
-            Assert.Equal(0, await unbound.WaitForExitAsync());
+            await unbound.AssertExitCodeAsync(0);
         }
 
         await nsock.Stdout.WaitForTextAsync("(unbound) 7 unbound\n", RunningProcess.DefaultWait);
@@ -149,7 +149,7 @@ public sealed class UnixDatagramTests
 
         var pyPath = dir.File("py");
         await using var bound = RunningProcess.Start("python3", ["-c", PythonSender, path, pyPath, Convert.ToHexString("bound"u8)]);
-        Assert.Equal(0, await bound.WaitForExitAsync());
+        await bound.AssertExitCodeAsync(0);
         Assert.Equal(Convert.ToHexString("bound"u8).ToLowerInvariant() + "\n", bound.Stdout.Text);
 
         await nsock.Stdout.WaitForTextAsync($"{pyPath} 5 bound\n", RunningProcess.DefaultWait);
@@ -192,7 +192,7 @@ public sealed class UnixDatagramTests
         try
         {
             await using var python = RunningProcess.Start("python3", ["-c", PythonHitAndRun, path, leaver, how == "file removed" ? "1" : "0"]);
-            Assert.True(await python.WaitForExitAsync() == 0, python.Stderr);
+            await python.AssertExitCodeAsync(0);
         }
         finally
         {
@@ -223,7 +223,7 @@ public sealed class UnixDatagramTests
 
         await using (var python = RunningProcess.Start("python3", ["-c", PythonHitAndRun, path, leaver, "0"]))
         {
-            Assert.True(await python.WaitForExitAsync() == 0, python.Stderr);
+            await python.AssertExitCodeAsync(0);
         }
 
         await Unix.WaitForOutputAsync(nsock, $"{leaver} 11 hit and run\n");
@@ -299,7 +299,7 @@ public sealed class UnixDatagramTests
         await client.WriteStdinAsync("ping\0");
         await client.CloseStdinAsync();
 
-        Assert.Equal(0, await client.WaitForExitAsync());
+        await client.AssertExitCodeAsync(0);
         Assert.Equal("ping\0"u8.ToArray(), client.Stdout.ToArray());
         await server.Stdout.WaitForTextAsync(" 5 ping\\0\n", RunningProcess.DefaultWait);
         Assert.Matches(@"^@nsock-\S+ 5 ping\\0\n$", server.Stdout.Text);
@@ -320,7 +320,7 @@ public sealed class UnixDatagramTests
         await client.WriteStdinAsync("hi");
         await client.CloseStdinAsync();
 
-        Assert.Equal(0, await client.WaitForExitAsync());
+        await client.AssertExitCodeAsync(0);
         Assert.Equal("hi", client.Stdout.Text);
         await server.Stdout.WaitForTextAsync("\n", RunningProcess.DefaultWait);
         Assert.Equal($"{source} 2 hi\n", server.Stdout.Text);
@@ -342,7 +342,7 @@ public sealed class UnixDatagramTests
         Assert.True(Unix.IsBound(from) || nsock.HasExited, $"{from} is not an abstract name");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal(["rcv"], dir.Entries());
         Assert.False(Unix.IsBound(from), $"{from} still bound after the client exited");
     }
@@ -360,7 +360,7 @@ public sealed class UnixDatagramTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         using var sender = Unix.Datagram(null);
         await Unix.SendToAsync(sender, "ok"u8.ToArray(), path);
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("ok", nsock.Stdout.Text);
         await Unix.AssertGoneAsync(path);
     }
@@ -374,7 +374,7 @@ public sealed class UnixDatagramTests
         await nsock.WriteStdinAsync("x");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(1);
         Assert.Contains("no such file", ErrorLine.AssertSole(nsock, path), StringComparison.Ordinal);
         Assert.Empty(dir.Entries());
     }
@@ -389,7 +389,7 @@ public sealed class UnixDatagramTests
         await nsock.WriteStdinAsync("x");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(1);
         Assert.Contains("refused", ErrorLine.AssertSole(nsock, path), StringComparison.Ordinal);
         Assert.Equal(["stale"], dir.Entries());
     }
@@ -404,7 +404,7 @@ public sealed class UnixDatagramTests
         await nsock.WriteStdinAsync("x");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(1, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(1);
         ErrorLine.AssertSole(nsock, path);
     }
 

@@ -1,49 +1,15 @@
 namespace Nsock.EndToEnd;
 
 /// <summary>
-/// <c>nsock unix</c> against socat (UNIX-LISTEN, UNIX-CONNECT, UNIX-RECVFROM, UNIX-SENDTO,
-/// ABSTRACT-LISTEN, ABSTRACT-CONNECT, ABSTRACT-SENDTO) and OpenBSD nc (<c>nc -U</c>,
-/// <c>nc -lU</c>), in both roles: exact bytes both ways, nsock exits 0.
+/// <c>nsock unix</c> against socat where only unix sockets go: @abstract names (ABSTRACT-LISTEN,
+/// ABSTRACT-CONNECT, ABSTRACT-SENDTO) and datagrams (UNIX-RECVFROM, UNIX-SENDTO), in both roles:
+/// exact bytes both ways, nsock exits 0. Streams over a path (socat UNIX-LISTEN/UNIX-CONNECT,
+/// <c>nc -U</c>, <c>nc -lU</c>) are in <see cref="InteropTests"/>, with TCP's peers.
 /// </summary>
-/// <remarks>
-/// Streams are exchanged as in <see cref="InteropTests"/>: the peer sends and closes its stdin
-/// first, nsock's stdout is awaited until it holds all of it, then nsock sends and closes (nc
-/// quits as soon as its socket reaches EOF, so the other order would test nc's policy).
-/// </remarks>
+/// <remarks>Streams are exchanged as <see cref="Exchange"/> says: the peer finishes sending first.</remarks>
 public sealed class UnixInteropTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
-    public static TheoryData<string> StreamPeers => new("socat", "nc");
-
-    [Theory]
-    [MemberData(nameof(StreamPeers))]
-    public async Task Nsock_connects_to_a_peer_listening_on_a_path(string peer)
-    {
-        using var dir = new UnixTempDir();
-        var path = dir.File("peer.sock");
-        string[] args = peer == "socat" ? ["-t", "30", $"UNIX-LISTEN:{path}", "-"] : ["-N", "-lU", path];
-        await using var server = RunningProcess.Start(peer, args);
-        await Unix.WaitForSocketFileAsync(path, server, Wait);
-        await using var nsock = await NsockWhenListening.ConnectAsync(["unix", "-v", path], path, server, Wait);
-
-        await ExchangeAsync(nsock, server, seed: 11);
-    }
-
-    [Theory]
-    [MemberData(nameof(StreamPeers))]
-    public async Task Peer_connects_to_nsock_listening_on_a_path(string peer)
-    {
-        using var dir = new UnixTempDir();
-        var path = dir.File("nsock.sock");
-        await using var nsock = RunningProcess.Nsock("unix", "-l", "-v", path);
-        await Unix.WaitForListeningAsync(nsock, path, Wait);
-        string[] args = peer == "socat" ? ["-t", "30", "-", $"UNIX-CONNECT:{path}"] : ["-N", "-U", path];
-        await using var client = RunningProcess.Start(peer, args);
-
-        await ExchangeAsync(nsock, client, seed: 12);
-        await Unix.AssertGoneAsync(path);
-    }
 
     [Fact]
     public async Task Nsock_connects_to_socat_ABSTRACT_LISTEN()
@@ -53,7 +19,7 @@ public sealed class UnixInteropTests
         await Unix.WaitForBoundAsync(name, server, Wait);
         await using var nsock = await NsockWhenListening.ConnectAsync(["unix", "-v", name], name, server, Wait);
 
-        await ExchangeAsync(nsock, server, seed: 13);
+        await Exchange.BothWaysAsync(nsock, server, Bytes.Random(seed: 13, 200_003), Bytes.Random(seed: 14, 300_007));
     }
 
     [Fact]
@@ -64,7 +30,7 @@ public sealed class UnixInteropTests
         await Unix.WaitForListeningAsync(nsock, name, Wait);
         await using var client = RunningProcess.Start("socat", ["-t", "30", "-", $"ABSTRACT-CONNECT:{name[1..]}"]);
 
-        await ExchangeAsync(nsock, client, seed: 14);
+        await Exchange.BothWaysAsync(nsock, client, Bytes.Random(seed: 15, 200_003), Bytes.Random(seed: 16, 300_007));
     }
 
     [Theory]
@@ -84,9 +50,9 @@ public sealed class UnixInteropTests
         await nsock.WriteStdinAsync("a\0b and more");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(0, await nsock.WaitForExitAsync(Wait));
+        await nsock.AssertExitCodeAsync(0, Wait);
         Assert.Equal($"{path} 12 a\\0b and more\n", nsock.Stdout.Text);
-        Assert.DoesNotContain(nsock.StderrLines, line => line.StartsWith("nsock:", StringComparison.Ordinal));
+        ErrorLine.AssertNone(nsock);
         if (sourcePath)
         {
             await Unix.AssertGoneAsync(source);
@@ -118,7 +84,7 @@ public sealed class UnixInteropTests
         await socat.WriteStdinAsync("hello\0there");
         var expectedSender = binding == "bound" ? clientName : "(unbound)";
         await Unix.WaitForOutputAsync(nsock, $"{expectedSender} 11 hello\\0there\n", Wait);
-        Assert.Equal(0, await nsock.WaitForExitAsync(Wait));
+        await nsock.AssertExitCodeAsync(0, Wait);
         Assert.Equal($"{expectedSender} 11 hello\\0there\n", nsock.Stdout.Text);
 
         if (binding == "bound")
@@ -127,37 +93,11 @@ public sealed class UnixInteropTests
         }
 
         await socat.CloseStdinAsync();
-        Assert.Equal(0, await socat.WaitForExitAsync(Wait));
+        await socat.AssertExitCodeAsync(0, Wait);
         Assert.Equal(binding == "bound" ? "hello\0there" : "", socat.Stdout.Text);
         if (!abstractServer)
         {
             await Unix.AssertGoneAsync(server);
         }
-    }
-
-    /// <summary>Peer's stdin → nsock's stdout, then nsock's stdin → peer's stdout; both exactly.</summary>
-    private static async Task ExchangeAsync(RunningProcess nsock, RunningProcess peer, int seed)
-    {
-        var random = new Random(seed);
-        var fromPeer = new byte[200_003];
-        var fromNsock = new byte[300_007];
-        random.NextBytes(fromPeer);
-        random.NextBytes(fromNsock);
-
-        await peer.WriteStdinAsync(fromPeer).WaitAsync(Wait, TestContext.Current.CancellationToken);
-        await peer.CloseStdinAsync().WaitAsync(Wait, TestContext.Current.CancellationToken);
-        await nsock.Stdout.WaitForAsync(b => b.Length >= fromPeer.Length, Wait, $"{fromPeer.Length} bytes from {peer.Program} on nsock's stdout");
-        Assert.False(nsock.HasExited, $"nsock ended while its stdin was still open; stderr:\n{nsock.Stderr}");
-
-        await nsock.WriteStdinAsync(fromNsock).WaitAsync(Wait, TestContext.Current.CancellationToken);
-        await nsock.CloseStdinAsync().WaitAsync(Wait, TestContext.Current.CancellationToken);
-
-        Assert.Equal(0, await nsock.WaitForExitAsync(Wait));
-        var peerExit = await peer.WaitForExitAsync(Wait);
-
-        Bytes.AssertSame(fromPeer, nsock.Stdout.ToArray(), $"nsock's stdout (sent by {peer.Program})");
-        Bytes.AssertSame(fromNsock, peer.Stdout.ToArray(), $"{peer.Program}'s stdout (sent by nsock)");
-        Assert.True(peerExit == 0, $"{peer.Program} exited {peerExit}; stderr:\n{peer.Stderr}");
-        Assert.DoesNotContain(nsock.StderrLines, line => line.StartsWith("nsock:", StringComparison.Ordinal));
     }
 }

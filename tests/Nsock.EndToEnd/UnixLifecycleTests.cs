@@ -24,7 +24,7 @@ public sealed class UnixLifecycleTests
 
         await Unix.BeTheOneClientAsync(nsock, path, dgram, "bye"u8.ToArray());
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         await Unix.AssertGoneAsync(path);
         Assert.Equal("bye", nsock.Stdout.Text);
         Assert.Empty(dir.Entries());
@@ -43,7 +43,7 @@ public sealed class UnixLifecycleTests
         // A stream server's idle clock runs in a session: give it a silent client.
         using var client = dgram ? null : await Unix.ConnectAsync(path);
 
-        Assert.Equal(4, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(4);
         await Unix.AssertGoneAsync(path);
         Assert.Contains("idle", nsock.StderrLines[^1], StringComparison.Ordinal);
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
@@ -65,7 +65,7 @@ public sealed class UnixLifecycleTests
 
         nsock.Signal(signal);
 
-        Assert.Equal(expectedCode, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(expectedCode, TimeSpan.FromSeconds(5));
         await Unix.AssertGoneAsync(path);
         Assert.Empty(dir.Entries());
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
@@ -89,7 +89,7 @@ public sealed class UnixLifecycleTests
 
         nsock.Signal(signal);
 
-        Assert.Equal(expectedCode, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(expectedCode, TimeSpan.FromSeconds(5));
         await Unix.AssertGoneAsync(path);
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
     }
@@ -112,7 +112,7 @@ public sealed class UnixLifecycleTests
 
         nsock.Signal(signal);
 
-        Assert.Equal(expectedCode, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(expectedCode, TimeSpan.FromSeconds(5));
         await Unix.AssertGoneAsync(source);
         Assert.Equal(["rcv"], dir.Entries());
     }
@@ -129,7 +129,7 @@ public sealed class UnixLifecycleTests
         var written = File.GetLastWriteTimeUtc(path);
         await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", .. dgram ? new[] { "-u" } : [], path]);
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         var line = ErrorLine.AssertSole(nsock, path);
         Assert.Contains("not a socket", line, StringComparison.Ordinal);
         Assert.Equal("regular file", Unix.FileType(path));
@@ -150,7 +150,7 @@ public sealed class UnixLifecycleTests
         await nsock.WriteStdinAsync("x");
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         ErrorLine.AssertSole(nsock, source);
         Assert.Equal("keep me\n", File.ReadAllText(source));
         Assert.True(Unix.NothingWithin(receiver, TimeSpan.FromMilliseconds(100)), "a datagram was sent anyway");
@@ -167,7 +167,7 @@ public sealed class UnixLifecycleTests
         File.WriteAllText(Path.Combine(path, "inside"), "still here");
         await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", .. dgram ? new[] { "-u" } : [], path]);
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         ErrorLine.AssertSole(nsock, path);
         Assert.Equal("directory", Unix.FileType(path));
         Assert.Equal("still here", File.ReadAllText(Path.Combine(path, "inside")));
@@ -188,7 +188,7 @@ public sealed class UnixLifecycleTests
 
         await Unix.BeTheOneClientAsync(nsock, path, dgram, "fresh"u8.ToArray());
 
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
         Assert.Equal("fresh", nsock.Stdout.Text);
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
         await Unix.AssertGoneAsync(path);
@@ -208,7 +208,7 @@ public sealed class UnixLifecycleTests
 
         await using (var second = RunningProcess.Nsock(["unix", "-l", "-v", .. secondDgram ? new[] { "-u" } : [], path]))
         {
-            Assert.Equal(5, await second.WaitForExitAsync());
+            await second.AssertExitCodeAsync(5);
             var line = ErrorLine.AssertSole(second, path);
             Assert.Contains("in use", line, StringComparison.Ordinal);
         }
@@ -228,10 +228,10 @@ public sealed class UnixLifecycleTests
             client.Shutdown(SocketShutdown.Send);
             await first.WriteStdinAsync("to the real client");
             await first.CloseStdinAsync();
-            Assert.Equal("to the real client", Encoding.ASCII.GetString(await Unix.ReadToEndAsync(client)));
+            Assert.Equal("to the real client", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(client)));
         }
 
-        Assert.Equal(0, await first.WaitForExitAsync());
+        await first.AssertExitCodeAsync(0);
         Assert.Equal("still served", first.Stdout.Text);
         await Unix.AssertGoneAsync(path);
     }
@@ -306,7 +306,7 @@ public sealed class UnixLifecycleTests
         using var listener = Unix.ListenStream(path);
         await using var nsock = RunningProcess.Nsock("unix", "-l", "-v", path);
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         Assert.Contains("in use", ErrorLine.AssertSole(nsock, path), StringComparison.Ordinal);
 
         // Nobody connected to the owner: the live check must not cost a single-client server its client.
@@ -339,7 +339,7 @@ public sealed class UnixLifecycleTests
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.CloseStdinAsync();
 
-        Assert.Equal(5, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(5);
         var line = ErrorLine.AssertSole(nsock, null);
         Assert.Contains("107", line, StringComparison.Ordinal);
         Assert.Contains(path[..20], line, StringComparison.Ordinal);
@@ -356,14 +356,14 @@ public sealed class UnixLifecycleTests
             await Unix.WaitForListeningAsync(nsock, longest);
             using var sender = Unix.Datagram(null);
             await Unix.SendToAsync(sender, "fits"u8.ToArray(), longest);
-            Assert.Equal(0, await nsock.WaitForExitAsync());
+            await nsock.AssertExitCodeAsync(0);
             Assert.Equal("fits", nsock.Stdout.Text);
             await Unix.AssertGoneAsync(longest);
         }
 
         var tooLong = PathOfBytes(dir, 108);
         await using var refused = RunningProcess.Nsock("unix", "-l", "-v", tooLong);
-        Assert.Equal(5, await refused.WaitForExitAsync());
+        await refused.AssertExitCodeAsync(5);
         Assert.Contains("107", ErrorLine.AssertSole(refused, null), StringComparison.Ordinal);
         Assert.Empty(dir.Entries());
     }
@@ -391,12 +391,12 @@ public sealed class UnixLifecycleTests
             client.Shutdown(SocketShutdown.Send);
             await first.WriteStdinAsync("to the real client");
             await first.CloseStdinAsync();
-            Assert.Equal("to the real client", Encoding.ASCII.GetString(await Unix.ReadToEndAsync(client)));
+            Assert.Equal("to the real client", Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(client)));
         }
 
-        Assert.Equal(0, await first.WaitForExitAsync());
+        await first.AssertExitCodeAsync(0);
         Assert.Equal("still served", first.Stdout.Text);
-        Assert.DoesNotContain(first.StderrLines, l => l.StartsWith("nsock:", StringComparison.Ordinal));
+        ErrorLine.AssertNone(first);
         await Unix.AssertGoneAsync(path);
     }
 

@@ -60,7 +60,7 @@ public sealed class UnixOwnershipTests
         }
 
         var expected = end switch { End.SigInt => 130, End.SigTerm => 143, End.SigHup => 129, _ => 0 };
-        Assert.Equal(expected, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(expected, TimeSpan.FromSeconds(5));
         Assert.Equal("not yours", File.ReadAllText(path));
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
     }
@@ -95,10 +95,10 @@ public sealed class UnixOwnershipTests
         await theirs.Stdout.WaitForTextAsync("bound", RunningProcess.DefaultWait);
 
         nsock.Signal(Signals.SigTerm);
-        Assert.Equal(143, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        await nsock.AssertExitCodeAsync(143, TimeSpan.FromSeconds(5));
 
         using var client = await Unix.ConnectAsync(path);
-        Assert.Equal("still here", System.Text.Encoding.ASCII.GetString(await Unix.ReadToEndAsync(client)));
+        Assert.Equal("still here", System.Text.Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(client)));
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class UnixOwnershipTests
         await using var nsock = RunningProcess.Start("strace", ["-f", "-qq", "-o", trace, "-e", "trace=/^(chmod|fchmodat.*|chown|lchown|fchownat)$", NsockTool.Path, "unix", "-l", "-v", "--mode", "600", path]);
         await Unix.WaitForListeningAsync(nsock, path);
         await Unix.BeTheOneClientAsync(nsock, path, dgram: false, "x"u8.ToArray());
-        Assert.Equal(0, await nsock.WaitForExitAsync());
+        await nsock.AssertExitCodeAsync(0);
 
         var calls = File.ReadAllLines(trace).Where(line => line.Contains("chmod", StringComparison.Ordinal) || line.Contains("chown", StringComparison.Ordinal)).ToList();
         Assert.True(calls.Count == 0, "nsock changed a file's mode or owner by path:\n" + string.Join("\n", calls));

@@ -135,14 +135,14 @@ internal static class Unix
         await Loopback.SendAllAsync(client, data);
         client.Shutdown(SocketShutdown.Send);
         await nsock.CloseStdinAsync();
-        Assert.Empty(await ReadToEndAsync(client));
+        Assert.Empty(await Loopback.ReadToEndAsync(client));
     }
 
     public static async Task MakeStaleSocketAsync(string path, bool dgram = false)
     {
         var type = dgram ? "SOCK_DGRAM" : "SOCK_STREAM";
         await using var python = RunningProcess.Start("python3", ["-c", $"import socket, sys; s = socket.socket(socket.AF_UNIX, socket.{type}); s.bind(sys.argv[1])", path]);
-        Assert.Equal(0, await python.WaitForExitAsync());
+        await python.AssertExitCodeAsync(0);
         Assert.Equal("socket", FileType(path));
     }
 
@@ -245,7 +245,4 @@ internal static class Unix
             return await server.WaitForExitAsync();
         }
     }
-
-    /// <summary>Reads until EOF from a unix stream socket, bounded in time.</summary>
-    public static Task<byte[]> ReadToEndAsync(Socket socket, TimeSpan? timeout = null) => Loopback.ReadToEndAsync(socket, timeout);
 }
