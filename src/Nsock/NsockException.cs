@@ -11,5 +11,8 @@ internal sealed class NsockException(int exitCode, string what, string why, Exce
     public string What { get; } = what;
     public string Why { get; } = why;
 
+    /// <summary>Whether a usage error is followed by "see 'nsock CMD --help'"; not when the line already says what to type.</summary>
+    public bool SeeHelp { get; init; } = true;
+
     public static NsockException Usage(string what, string why) => new(ExitCodes.Usage, what, why);
 }

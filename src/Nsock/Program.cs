@@ -18,41 +18,33 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 }
 
 using var signals = new SignalHandling();
-var root = new RootCommand("nsock: a netcat for every socket family; bytes between a socket and stdin/stdout")
-{
-    Options.Verbose,
-    Options.NoColor,
-    ConnectCommand.Create(),
-    ListenCommand.Create(),
-    UdpSendCommand.Create(),
-    UdpRecvCommand.Create(),
-    UnixCommand.Create(),
-};
-
-// No response files: "@name" is a unix abstract socket name, not a file of arguments.
-var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-if (parse.GetValue(Options.NoColor))
-{
-    Colour.Enabled = false;
-}
-
-Log.Verbose = parse.GetValue(Options.Verbose);
-var subcommand = parse.CommandResult.Command == root ? null : parse.CommandResult.Command.Name;
-var commandName = subcommand is null ? "nsock" : "nsock " + subcommand;
-
-if (parse.Errors.Count > 0)
-{
-    Stderr.Error(subcommand ?? "usage", UsageErrors.MostTelling(parse));
-    Stderr.WriteLine($"see '{commandName} --help'");
-    return ExitCodes.Usage;
-}
-
+var root = Root.Create();
+var commandName = args.FirstOrDefault(a => !a.StartsWith('-')) is { } first && root.Subcommands.Any(c => c.Name == first) ? first : null;
 try
 {
+    var prepared = await CommandLine.PrepareAsync(root, args, signals.Token);
+    if (prepared is null)
+    {
+        return ExitCodes.Success; // help, --version or completions: answered
+    }
+
+    // No response files: "@name" is a unix abstract socket name, not a file of arguments.
+    var parse = root.Parse(prepared, new ParserConfiguration { ResponseFileTokenReplacer = null });
+    if (parse.GetValue(Options.NoColor))
+    {
+        Colour.Enabled = false;
+    }
+
+    Log.Verbose = parse.GetValue(Options.Verbose);
+    if (parse.Errors.Count > 0)
+    {
+        throw NsockException.Usage(commandName ?? "usage", UsageErrors.MostTelling(parse));
+    }
+
     var config = new InvocationConfiguration
     {
         EnableDefaultExceptionHandler = false,
-        Output = HelpOutput.Create(), // stdout opened only if help is printed (see HelpOutput)
+        Output = TextWriter.Null, // help is ours (CommandLine); nothing of the parser's reaches stdout
         ProcessTerminationTimeout = null, // SignalHandling owns SIGINT/SIGTERM
     };
     return await parse.InvokeAsync(config, signals.Token);
@@ -64,9 +56,9 @@ catch (OperationCanceledException) when (signals.ExitCode != 0)
 catch (NsockException e) when (signals.ExitCode == 0)
 {
     Stderr.Error(e.What, e.Why);
-    if (e.ExitCode == ExitCodes.Usage)
+    if (e.ExitCode == ExitCodes.Usage && e.SeeHelp)
     {
-        Stderr.WriteLine($"see '{commandName} --help'");
+        Stderr.WriteLine(commandName is null ? "see 'nsock --help'" : $"see 'nsock {commandName} --help'");
     }
 
     return e.ExitCode;

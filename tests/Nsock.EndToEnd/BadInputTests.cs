@@ -56,7 +56,6 @@ public sealed class BadInputTests
         { ["connect", "127.0.0.1", "1", "extra"], 2, "extra" },
         { ["connect", "--bogus", "127.0.0.1", "1"], 2, "--bogus" },
         { ["connect", "127.0.0.1", "1", "-x"], 2, "-x" },
-        { ["connect", "-w", "1", "-w", "2", "127.0.0.1", "1"], 2, "-w" },
         { ["connect", "127.0.0.1", "1", "-w"], 2, "-w" },
         { ["connect", "127.0.0.1", "1", "-s"], 2, "-s" },
         // connect: ports
@@ -118,7 +117,9 @@ public sealed class BadInputTests
         { ["connect", "-w", "", "127.0.0.1", "1"], 2, "--timeout" },
         { ["connect", "-w", "1,5", "127.0.0.1", "1"], 2, "--timeout" },
         { ["connect", "-w", "0x10", "127.0.0.1", "1"], 2, "--timeout" },
-        { ["connect", "-w", "1s", "127.0.0.1", "1"], 2, "--timeout" },
+        { ["connect", "-w", "1x", "127.0.0.1", "1"], 2, "--timeout" },
+        { ["connect", "-w", "ms", "127.0.0.1", "1"], 2, "--timeout" },
+        { ["connect", "-w", "1.5.1s", "127.0.0.1", "1"], 2, "--timeout" },
         { ["connect", "-w", "2147484", "127.0.0.1", "1"], 2, "--timeout" },
         // connect: -i/--idle-timeout
         { ["connect", "-i", "0", "127.0.0.1", "1"], 2, "--idle-timeout" },

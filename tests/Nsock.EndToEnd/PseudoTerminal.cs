@@ -73,8 +73,15 @@ internal static class PseudoTerminal
     /// stderr are the terminal as well (the wrapper's stdout then carries the whole terminal
     /// output, echo included, and its stderr only the wrapper's own complaints).
     /// </summary>
-    public static RunningProcess Nsock(bool stdoutToo, params string[] args) =>
+    public static RunningProcess Nsock(bool stdoutToo, params string[] args) => Start(NsockTool.Path, stdoutToo, null, args);
+
+    /// <summary>
+    /// Starts <paramref name="tool"/> (a build of nsock, see <see cref="NsockTool.PathOf"/>) the
+    /// same way, with <paramref name="environment"/> changed as <see cref="RunningProcess.Start"/> does.
+    /// </summary>
+    public static RunningProcess Start(string tool, bool stdoutToo, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         RunningProcess.Start(
             "python3",
-            ["-c", Wrapper, stdoutToo ? "all" : "stdin", WrapperLimit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), NsockTool.Path, .. args]);
+            ["-c", Wrapper, stdoutToo ? "all" : "stdin", WrapperLimit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), tool, .. args],
+            environment: environment);
 }

@@ -10,38 +10,32 @@ internal static class Arguments
     public static Argument<string[]> BindAddress(string protocol) => new Argument<string[]>("[HOST] PORT")
     {
         Description = $"Address to bind (default: every address, IPv4 and IPv6) and {protocol} port (0: any free port)",
-        Arity = new ArgumentArity(1, 2),
-    }.RejectingOptions();
+        Arity = new ArgumentArity(0, 2),
+    };
 
     /// <summary>Reads <c>[HOST] PORT</c>: HOST null means every address.</summary>
+    /// <remarks>nc's <c>-l -p PORT</c> gives the port as an option; then the only word is HOST.</remarks>
     public static (string? Host, int Port) ReadBindAddress(ParseResult parse, Argument<string[]> argument)
     {
-        var words = parse.GetValue(argument)!;
-        var host = words.Length == 2 ? words[0] : null;
-        if (host is not null)
+        var words = parse.GetValue(argument) ?? [];
+        var optionPort = SettingsFrom.Given(parse, Options.LocalPort);
+        var command = parse.CommandResult.Command.Name;
+        string? host;
+        string port;
+        switch (words.Length, optionPort)
         {
-            HostName.ParseLiteral(host);
+            case (0, null):
+                throw NsockException.Usage(command, "PORT is missing (0 picks a free one)");
+            case (2, not null):
+                throw NsockException.Usage("-p", $"the port is given twice ('{words[1]}' and -p {optionPort})");
+            case (_, not null):
+                (host, port) = (words.FirstOrDefault(), optionPort);
+                break;
+            default:
+                (host, port) = (words.Length == 2 ? words[0] : null, words[^1]);
+                break;
         }
 
-        return (host, PortNumber.Parse(words[^1], allowZero: true));
-    }
-
-    /// <summary>
-    /// A positional argument that looks like an option is a mistyped option, not a host name.
-    /// </summary>
-    public static T RejectingOptions<T>(this T argument)
-        where T : Argument
-    {
-        argument.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.StartsWith('-'))
-                {
-                    UsageErrors.Add(result, $"unknown option '{token.Value}'");
-                }
-            }
-        });
-        return argument;
+        return (host is null ? null : SettingsFrom.Host(parse, host), PortNumber.Parse(port, allowZero: true));
     }
 }

@@ -8,11 +8,17 @@ namespace Nsock.Commands;
 /// </summary>
 internal static class OptionGroups
 {
-    /// <summary>-4, -6.</summary>
-    public static readonly Option[] Family = [Options.Ipv4, Options.Ipv6];
+    /// <summary>Which addresses: -4, -6, -n.</summary>
+    public static readonly Option[] Family = [Options.Ipv4, Options.Ipv6, Options.Numeric];
 
-    /// <summary>Reaching a TCP server: -w, -s ADDR[:PORT].</summary>
-    public static readonly Option[] Connecting = [Options.Timeout, Options.Source];
+    /// <summary>Reaching a TCP server: -w, -s ADDR[:PORT], -p PORT.</summary>
+    public static readonly Option[] Connecting = [Options.Timeout, Options.Source, Options.LocalPort];
+
+    /// <summary>After stdin ends, on a stream: -q (wait for the peer at most so long), -N (nc's half-close, always on).</summary>
+    public static readonly Option[] StdinEnd = [Options.QuitAfter, Options.HalfClose];
+
+    /// <summary>nc's way to name a server's port: -l (redundant here), -p PORT.</summary>
+    public static readonly Option[] ServerHabits = [Options.Listen, Options.LocalPort];
 
     /// <summary>How bytes move, in every mode: -i, --crlf, --hex, --buffer-size.</summary>
     public static readonly Option[] Relay = [Options.IdleTimeout, Options.Crlf, Options.Hex, Options.BufferSize];
@@ -35,8 +41,8 @@ internal static class OptionGroups
     /// <summary>A datagram server: -c, --format, --echo, --stamp, --reply.</summary>
     public static readonly Option[] DatagramServing = [Options.Count, Options.Format, Options.Echo, Options.Stamp, Options.Reply];
 
-    /// <summary>A UDP sender: -s ADDR[:PORT], --broadcast, --ttl, --interface.</summary>
-    public static readonly Option[] UdpSending = [Options.Source, Options.Broadcast, Options.Ttl, Options.Interface];
+    /// <summary>A UDP sender: -s ADDR[:PORT], -p PORT, --broadcast, --ttl, --interface.</summary>
+    public static readonly Option[] UdpSending = [Options.Source, Options.LocalPort, Options.Broadcast, Options.Ttl, Options.Interface];
 
     /// <summary>A UDP receiver's multicast: --group, --interface.</summary>
     public static readonly Option[] Multicast = [Options.Group, Options.Interface];

@@ -12,28 +12,34 @@ namespace Nsock.Commands;
 /// </summary>
 internal static class Options
 {
-    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Progress on stderr: readiness, connections, byte counts", Recursive = true };
-    public static readonly Option<bool> Ipv4 = new("--ipv4", "-4") { Description = "Use IPv4 only" };
-    public static readonly Option<bool> Ipv6 = new("--ipv6", "-6") { Description = "Use IPv6 only" };
-    public static readonly Option<double?> Timeout = Seconds("--timeout", "-w", "Connect timeout in SECONDS (each address tried gets it)");
-    public static readonly Option<double?> IdleTimeout = Seconds("--idle-timeout", "-i", "End after SECONDS with no data either way (exit 4)");
-    public static readonly Option<bool> SendOnly = new("--send-only") { Description = "Only send stdin; discard what arrives; stdin EOF ends the session" };
-    public static readonly Option<bool> RecvOnly = new("--recv-only") { Description = "Only receive; never read stdin nor half-close" };
-    public static readonly Option<bool> Crlf = new("--crlf") { Description = "Turn LF into CRLF in what nsock sends (never in what it receives)" };
-    public static readonly Option<bool> Hex = new("--hex") { Description = "Hex dump of the traffic, both ways, on stderr" };
+    public static readonly Option<bool> Verbose = Flag("Progress on stderr: readiness, connections, byte counts", true, "--verbose", "-v");
+    public static readonly Option<bool> Ipv4 = Flag("Use IPv4 only", false, "--ipv4", "-4");
+    public static readonly Option<bool> Ipv6 = Flag("Use IPv6 only", false, "--ipv6", "-6");
+    public static readonly Option<TimeSpan?> Timeout = Seconds("--timeout", "-w", "Connect timeout (each address tried gets it); after stdin ends, also how long a silent peer is waited for");
+    public static readonly Option<TimeSpan?> IdleTimeout = Seconds("--idle-timeout", "-i", "End after that long with no data either way (exit 4)");
+    public static readonly Option<bool> SendOnly = Flag("Only send stdin; discard what arrives; stdin EOF ends the session", false, "--send-only");
+    public static readonly Option<bool> RecvOnly = Flag("Only receive; never read stdin nor half-close", false, "--recv-only", "-d");
+    public static readonly Option<bool> Crlf = Flag("Turn LF into CRLF in what nsock sends (never in what it receives)", false, "--crlf", "-C");
+    public static readonly Option<bool> Hex = Flag("Hex dump of the traffic, both ways, on stderr", false, "--hex");
     public static readonly Option<int?> BufferSize = Whole("--buffer-size", "BYTES", "Bytes per read and send (default 65536); datagrams: the largest sent, default 65507, UDP at most 65507", 1, 16 * 1024 * 1024);
-    public static readonly Option<bool> NoColor = new("--no-color") { Description = "No colour on stderr (also: NO_COLOR set)", Recursive = true };
+    public static readonly Option<bool> NoColor = Flag("No colour on stderr (also: NO_COLOR set)", true, "--no-color");
+
+    // Netcat habits that mean the same here.
+    public static readonly Option<bool> Numeric = Flag("Numeric addresses only: never resolve a name (a name is a usage error)", false, "--numeric", "-n");
+    public static readonly Option<TimeSpan?> QuitAfter = Seconds("--quit-after", "-q", "After stdin ends, wait at most that long for the peer, then exit 0");
+    public static readonly Option<bool> HalfClose = Flag("Accepted for nc -N: nsock always half-closes the socket when stdin ends", false, "--half-close", "-N");
+    public static readonly Option<string?> LocalPort = new("--local-port", "-p") { Description = "The local port (nc -p): for a client, the port to send from (as -s :PORT)", HelpName = "PORT" };
 
     // Servers: listen, unix -l.
-    public static readonly Option<bool> KeepOpen = new("--keep-open", "-k") { Description = "Serve client after client, concurrently, instead of exiting after the first" };
+    public static readonly Option<bool> KeepOpen = Flag("Serve client after client, concurrently, instead of exiting after the first", false, "--keep-open", "-k");
     public static readonly Option<int?> MaxConns = Whole("--max-conns", "N", "With -k: at most N clients at once; more are closed at once", 1, int.MaxValue);
     public static readonly Option<int?> Backlog = Whole("--backlog", "N", "Listen backlog (default 128)", 0, 65535);
-    public static readonly Option<bool> Echo = new("--echo") { Description = "Send back what each client sends (and copy it to stdout); stdin is not read" };
-    public static readonly Option<bool> Stamp = new("--stamp") { Description = "With --echo: prefix every echoed chunk with [ctime] " };
+    public static readonly Option<bool> Echo = Flag("Send back what each client sends (and copy it to stdout); stdin is not read", false, "--echo");
+    public static readonly Option<bool> Stamp = Flag("With --echo: prefix every echoed chunk with [ctime] ", false, "--stamp");
 
     // Clients.
     public static readonly Option<string?> Source = new("--source", "-s") { Description = "Bind to ADDR[:PORT] before connecting", HelpName = "ADDR[:PORT]" };
-    public static readonly Option<bool> Interactive = new("--interactive") { Description = "Line mode for a person: prompt on stderr, empty lines skipped, a line 'close' ends" };
+    public static readonly Option<bool> Interactive = Flag("Line mode for a person: prompt on stderr, empty lines skipped, a line 'close' ends", false, "--interactive");
 
     // Datagrams: udp-send, udp-recv, unix -u.
     public static readonly Option<int?> Count = Whole("--count", "N", "Exit 0 after N datagrams (udp-send: N replies)", 1, int.MaxValue, "-c");
@@ -60,15 +66,15 @@ internal static class Options
 
     public static readonly Option<string?> Group = new("--group") { Description = "Join this multicast group (IPv4 or IPv6)", HelpName = "ADDR" };
     public static readonly Option<string?> Interface = new("--interface") { Description = "Multicast interface, by name (lo) or address", HelpName = "NAME|ADDR" };
-    public static readonly Option<bool> Lines = new("--lines") { Description = "Each stdin line (with its LF) is one datagram" };
-    public static readonly Option<double?> Wait = Seconds("--wait", null, "After sending, print replies for SECONDS (or until -c N)");
-    public static readonly Option<bool> Broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address (SO_BROADCAST)" };
+    public static readonly Option<bool> Lines = Flag("Each stdin line (with its LF) is one datagram", false, "--lines");
+    public static readonly Option<TimeSpan?> Wait = Seconds("--wait", null, "After sending, print replies for that long (or until -c N)");
+    public static readonly Option<bool> Broadcast = Flag("Allow sending to a broadcast address (SO_BROADCAST)", false, "--broadcast");
     public static readonly Option<int?> Ttl = Whole("--ttl", "N", "IP time to live (multicast: hop limit) of sent datagrams", 1, 255);
-    public static readonly Option<bool> Reply = new("--reply") { Description = "Send stdin, a datagram per read, to the latest sender" };
+    public static readonly Option<bool> Reply = Flag("Send stdin, a datagram per read, to the latest sender", false, "--reply");
 
     // Unix sockets.
-    public static readonly Option<bool> Listen = new("--listen", "-l") { Description = "Be the server: bind PATH and serve" };
-    public static readonly Option<bool> Dgram = new("--dgram", "-u") { Description = "SOCK_DGRAM instead of SOCK_STREAM" };
+    public static readonly Option<bool> Listen = Flag("Be the server: bind PATH and serve", false, "--listen", "-l");
+    public static readonly Option<bool> Dgram = Flag("SOCK_DGRAM instead of SOCK_STREAM", false, "--dgram", "-u");
     public static readonly Option<string?> UnixSource = new("--source", "-s") { Description = "--dgram client: bind this PATH (or @name) as our own address; default: a fresh @name", HelpName = "PATH" };
     public static readonly Option<UnixFileMode?> Mode = new("--mode")
     {
@@ -94,9 +100,6 @@ internal static class Options
         },
     };
 
-    /// <summary>The shortest duration nsock's clocks can honour: one millisecond.</summary>
-    private const double MinSeconds = 0.001;
-
     private static Option<int?> Whole(string name, string helpName, string description, int min, int max, string? alias = null) => new(name, alias is null ? [] : [alias])
     {
         Description = description,
@@ -114,20 +117,28 @@ internal static class Options
         },
     };
 
-    private static Option<double?> Seconds(string name, string? alias, string description) => new(name, alias is null ? [] : [alias])
+    private static Option<TimeSpan?> Seconds(string name, string? alias, string description) => new(name, alias is null ? [] : [alias])
     {
         Description = description,
-        HelpName = "SECONDS",
+        HelpName = "DURATION",
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= MinSeconds && value <= int.MaxValue / 1000)
+            var duration = Duration.Parse(text, out var problem);
+            if (problem is not null)
             {
-                return value;
+                UsageErrors.Add(result, $"{name} {problem}");
             }
 
-            UsageErrors.Add(result, $"{name} takes a number of seconds from {MinSeconds} to {int.MaxValue / 1000}, not '{text}'");
-            return null;
+            return duration;
         },
+    };
+
+    // A yes/no option takes no value, ever: "-v true" is -v and an operand "true".
+    private static Option<bool> Flag(string description, bool recursive, string name, params string[] aliases) => new(name, aliases)
+    {
+        Description = description,
+        Recursive = recursive,
+        Arity = ArgumentArity.Zero,
     };
 }

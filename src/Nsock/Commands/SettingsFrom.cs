@@ -17,8 +17,8 @@ internal static class SettingsFrom
 
     public static IpFamily Family(ParseResult parse)
     {
-        var v4 = parse.GetValue(Options.Ipv4);
-        var v6 = parse.GetValue(Options.Ipv6);
+        var v4 = Given(parse, Options.Ipv4);
+        var v6 = Given(parse, Options.Ipv6);
         if (v4 && v6)
         {
             throw NsockException.Usage("-4/-6", "give one of them, not both");
@@ -31,8 +31,51 @@ internal static class SettingsFrom
     public static RelayOptions Relay(ParseResult parse, int defaultBufferSize = RelayOptions.DefaultBufferSize)
     {
         var bufferSize = parse.GetValue(Options.BufferSize) ?? defaultBufferSize;
-        return new RelayOptions(bufferSize, parse.GetValue(Options.Crlf), parse.GetValue(Options.Hex), ToTimeSpan(parse.GetValue(Options.IdleTimeout)));
+        return new RelayOptions(bufferSize, Given(parse, Options.Crlf), Given(parse, Options.Hex), Given(parse, Options.IdleTimeout), WaitAfterStdin(parse));
     }
+
+    // nc -q: at most so long after stdin ends; nc -w (connect only): at most so long without a byte.
+    private static PeerWait? WaitAfterStdin(ParseResult parse)
+    {
+        var total = Given(parse, Options.QuitAfter);
+        var silence = parse.CommandResult.Command.Name == "connect" ? Given(parse, Options.Timeout) : null;
+        return total is null && silence is null ? null : new PeerWait(total, silence);
+    }
+
+    /// <summary>A host operand or option value: a literal or a name, and with -n, only a literal.</summary>
+    public static string Host(ParseResult parse, string host)
+    {
+        if (HostName.ParseLiteral(host) is null && Given(parse, Options.Numeric))
+        {
+            throw NsockException.Usage(host, "a name, and -n takes numeric addresses only");
+        }
+
+        return host;
+    }
+
+    /// <summary>The local address to send from: -s ADDR[:PORT] and -p PORT (nc's spelling of -s :PORT).</summary>
+    public static SourceAddress? Source(ParseResult parse)
+    {
+        var source = Given(parse, Options.Source) is { } text ? SourceAddress.Parse(text) : null;
+        if (source?.Host is { } host)
+        {
+            Host(parse, host.Trim('[', ']'));
+        }
+
+        if (Given(parse, Options.LocalPort) is not { } portText)
+        {
+            return source;
+        }
+
+        var port = PortNumber.Parse(portText, allowZero: false);
+        return source is { Port: not 0 }
+            ? throw NsockException.Usage("-p", $"the local port is given twice (-s {source.Host}:{source.Port} and -p {port})")
+            : new SourceAddress(source?.Host, port);
+    }
+
+    /// <summary>An option's value where the command has the option, else its default.</summary>
+    public static T? Given<T>(ParseResult parse, Option<T> option) =>
+        parse.CommandResult.Command.Options.Contains(option) ? parse.GetValue(option) : default;
 
     public static RelayOptions DatagramRelay(ParseResult parse) => Relay(parse, DefaultDatagramSize);
 
@@ -59,7 +102,7 @@ internal static class SettingsFrom
         texts,
         parse.GetValue(Options.Lines),
         to,
-        ToTimeSpan(parse.GetValue(Options.Wait)),
+        parse.GetValue(Options.Wait),
         parse.GetValue(Options.Count),
         parse.GetValue(Options.Format),
         relay);
@@ -95,5 +138,4 @@ internal static class SettingsFrom
         return choice;
     }
 
-    public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 }

@@ -8,9 +8,44 @@ namespace Nsock.Commands;
 /// <summary><c>nsock udp-send HOST PORT [TEXT...]</c>: datagrams from arguments or stdin.</summary>
 internal static class UdpSendCommand
 {
-    private static readonly Argument<string> Host = new Argument<string>("HOST") { Description = "Name or IP address (unicast, broadcast or multicast)" }.RejectingOptions();
-    private static readonly Argument<string> Port = new Argument<string>("PORT") { Description = "UDP port, 1-65535" }.RejectingOptions();
+    private static readonly Argument<string> Host = new("HOST") { Description = "Name or IP address (unicast, broadcast or multicast)" };
+    private static readonly Argument<string> Port = new("PORT") { Description = "UDP port, 1-65535" };
     private static readonly Argument<string[]> Texts = new("TEXT") { Description = "Each TEXT is sent as one datagram (then stdin is not read)", Arity = ArgumentArity.ZeroOrMore };
+
+    public static HelpPage Help { get; } = new(
+        "nsock udp-send: send UDP datagrams to HOST PORT: each TEXT is one datagram, else each read of stdin is one.",
+        ["nsock udp-send [options] HOST PORT [TEXT...]", "nsock udp-send [options] HOST PORT -- TEXT...   (a TEXT that starts with '-')"],
+        [
+            new("Operands", [
+                new("HOST", "Name or IP address: unicast, broadcast (with --broadcast) or multicast"),
+                new("PORT", "UDP port, 1-65535"),
+                new("TEXT", "Each is sent as one datagram, and stdin is not read; after --, TEXT may start with '-'"),
+            ]),
+            new("Sending", [
+                HelpRow.For(Options.Ipv4), HelpRow.For(Options.Ipv6), HelpRow.For(Options.Numeric),
+                HelpRow.For(Options.Source, "Send from this local address (and port)"),
+                HelpRow.For(Options.LocalPort, "Send from this local port (the same as -s :PORT)"),
+                HelpRow.For(Options.Broadcast), HelpRow.For(Options.Ttl), HelpRow.For(Options.Interface, "Multicast: send out of this interface, by name (lo) or address"),
+                HelpRow.For(Options.Lines),
+                HelpRow.For(Options.BufferSize, "The largest datagram read from stdin (default and most: 65507)"),
+                HelpRow.For(Options.Crlf), HelpRow.For(Options.Hex),
+            ]),
+            new("Replies", [
+                HelpRow.For(Options.Wait, "After sending, print replies for that long"),
+                HelpRow.For(Options.Count, "Exit 0 after N replies"),
+                HelpRow.For(Options.Format, "How replies are printed: raw (payload only), line, hex, json"),
+                HelpRow.For(Options.IdleTimeout, "With --wait: end after that long without a reply (exit 4)"),
+            ]),
+            HelpPage.General("Progress on stderr: the target, each datagram sent and received"),
+            HelpPage.ExitCodes(
+                (0, "sent (and the replies asked for arrived)"), (1, "the target refused (ICMP port unreachable) or is unreachable"), (2, "usage"),
+                (3, "the name does not resolve"), (4, "idle timeout"), (5, "a local resource (permission for broadcast, source in use)"), (130, "SIGINT (143 SIGTERM)")),
+        ],
+        [
+            ("nsock udp-send 127.0.0.1 5000 hello", "one datagram, 'hello'"),
+            ("printf 'a\nb\n' | nsock udp-send --lines 127.0.0.1 5000", "two datagrams, one per line"),
+            ("nsock udp-send --wait 1 -c 1 127.0.0.1 53 -- -ping-", "send '-ping-', print the first reply within a second"),
+        ]);
 
     public static Command Create()
     {
@@ -22,8 +57,7 @@ internal static class UdpSendCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        var host = parse.GetValue(Host)!;
-        HostName.ParseLiteral(host);
+        var host = SettingsFrom.Host(parse, parse.GetValue(Host)!);
         var port = PortNumber.Parse(parse.GetValue(Port)!, allowZero: false);
         var relay = SettingsFrom.DatagramRelay(parse);
         var texts = (parse.GetValue(Texts) ?? []).Select(Encoding.UTF8.GetBytes).ToArray();
@@ -34,7 +68,7 @@ internal static class UdpSendCommand
 
         var target = new UdpSendTarget(
             host, port, SettingsFrom.Family(parse),
-            parse.GetValue(Options.Source) is { } source ? SourceAddress.Parse(source) : null,
+            SettingsFrom.Source(parse),
             parse.GetValue(Options.Broadcast), parse.GetValue(Options.Ttl), parse.GetValue(Options.Interface));
 
         var sender = await Udp.OpenSenderAsync(target, relay.BufferSize, ct).ConfigureAwait(false);

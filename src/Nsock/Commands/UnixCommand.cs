@@ -12,7 +12,7 @@ namespace Nsock.Commands;
 /// </summary>
 internal static class UnixCommand
 {
-    private static readonly Argument<string> Path = new Argument<string>("PATH") { Description = "Socket file path, or @name for the Linux abstract namespace" }.RejectingOptions();
+    private static readonly Argument<string> Path = new("PATH") { Description = "Socket file path, or @name for the Linux abstract namespace" };
 
     // What each option needs where it does not apply.
     private static readonly Dictionary<Option, string> Needs = new()
@@ -25,6 +25,8 @@ internal static class UnixCommand
         [Options.Mode] = "needs -l (it sets the permissions of the socket file the server makes)",
         [Options.SendOnly] = "needs a stream socket (not -u)",
         [Options.RecvOnly] = "needs a stream socket (not -u)",
+        [Options.QuitAfter] = "needs a stream socket (not -u)",
+        [Options.HalfClose] = "needs a stream socket (not -u)",
         [Options.Interactive] = "needs a stream client (neither -l nor -u)",
         [Options.Count] = "needs -u",
         [Options.Format] = "needs -u",
@@ -34,11 +36,49 @@ internal static class UnixCommand
         [Options.Reply] = "needs a datagram server (-l -u)",
     };
 
+    public static HelpPage Help { get; } = new(
+        "nsock unix: unix domain sockets: connect to PATH, or serve it with -l; stream by default, datagrams with -u.",
+        ["nsock unix [options] PATH            stream client", "nsock unix -l [options] PATH         stream server", "nsock unix -u [options] PATH         datagram client", "nsock unix -l -u [options] PATH      datagram server"],
+        [
+            new("Operands", [new("PATH", "Socket file path, or @name for the Linux abstract namespace; after --, PATH may start with '-'")]),
+            new("Modes", [HelpRow.For(Options.Listen, "Be the server: bind PATH and serve (the socket file is removed at exit)"), HelpRow.For(Options.Dgram)]),
+            new("Every mode", [
+                HelpRow.For(Options.IdleTimeout), HelpRow.For(Options.Crlf), HelpRow.For(Options.Hex),
+                HelpRow.For(Options.BufferSize, "Stream: bytes per read and send (default 65536); datagrams: the largest read from stdin (default 65507)"),
+            ]),
+            new("Stream (client and server)", [HelpRow.For(Options.SendOnly), HelpRow.For(Options.RecvOnly), HelpRow.For(Options.QuitAfter), HelpRow.For(Options.HalfClose)]),
+            new("Stream client", [HelpRow.For(Options.Interactive)]),
+            new("Stream server (-l)", [
+                HelpRow.For(Options.KeepOpen, "Serve client after client, concurrently; stdin goes to every client"),
+                HelpRow.For(Options.MaxConns), HelpRow.For(Options.Backlog), HelpRow.For(Options.Echo), HelpRow.For(Options.Stamp),
+            ]),
+            new("Servers (-l, stream or datagram)", [HelpRow.For(Options.Mode)]),
+            new("Datagram client (-u)", [
+                HelpRow.For(Options.UnixSource), HelpRow.For(Options.Lines),
+                HelpRow.For(Options.Wait, "After sending, print replies for that long"), HelpRow.For(Options.Count, "Exit 0 after N replies"),
+                HelpRow.For(Options.Format, "How replies are printed: raw (payload only), line, hex, json"),
+            ]),
+            new("Datagram server (-l -u)", [
+                HelpRow.For(Options.Count, "Exit 0 after N datagrams"), HelpRow.For(Options.Format, "How datagrams are printed: raw (payload only), line, hex, json"),
+                HelpRow.For(Options.Echo, "Send each datagram back to its sender (and print it)"), HelpRow.For(Options.Stamp), HelpRow.For(Options.Reply),
+            ]),
+            HelpPage.General("Progress on stderr: 'listening on PATH' once bound, each peer, byte counts"),
+            HelpPage.ExitCodes(
+                (0, "done"), (1, "refused (a stale socket file: nobody listening), reset"), (2, "usage"), (4, "idle timeout"),
+                (5, "in use by a live server, permission denied, no such directory, path too long, not a socket"), (130, "SIGINT (143 SIGTERM)")),
+        ],
+        [
+            ("nsock unix /run/app.sock", "talk to a local service"),
+            ("nsock unix -lk --echo /tmp/echo.sock", "an echo server on a socket file"),
+            ("nsock unix -l -u --format line @logs", "print each datagram sent to the abstract name 'logs'"),
+            ("echo ping | nsock unix -u --wait 1 /tmp/d.sock", "send one datagram and print the replies for a second"),
+        ]);
+
     public static Command Create()
     {
         var command = new Command("unix", "Unix domain sockets, stream or datagram: connect to PATH, or serve it with -l") { Path };
         OptionGroups.AddTo(
-            command, OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.Person, OptionGroups.StreamServing,
+            command, OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.Person, OptionGroups.StreamServing,
             OptionGroups.ManyClients, OptionGroups.SocketFile, OptionGroups.DatagramClient, OptionGroups.OwnAddress, OptionGroups.DatagramServing);
         Modes.Check(command, Allowed, option => Needs.GetValueOrDefault(option, "does not apply here"));
         command.SetAction(RunAsync);
@@ -48,9 +88,9 @@ internal static class UnixCommand
     private static Option[][] Allowed(System.CommandLine.Parsing.CommandResult result) =>
         (Modes.Has(result, Options.Listen), Modes.Has(result, Options.Dgram)) switch
         {
-            (false, false) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.Person],
-            (true, false) when Modes.Has(result, Options.KeepOpen) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StreamServing, OptionGroups.SocketFile, OptionGroups.ManyClients],
-            (true, false) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StreamServing, OptionGroups.SocketFile],
+            (false, false) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.Person],
+            (true, false) when Modes.Has(result, Options.KeepOpen) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.StreamServing, OptionGroups.SocketFile, OptionGroups.ManyClients],
+            (true, false) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.StreamServing, OptionGroups.SocketFile],
             (false, true) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.DatagramClient, OptionGroups.OwnAddress],
             (true, true) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.DatagramServing, OptionGroups.SocketFile],
         };

@@ -19,6 +19,12 @@ internal static class HostName
     /// <summary>Returns the literal address, or null for a name to resolve.</summary>
     public static IPAddress? ParseLiteral(string host)
     {
+        // "-" or "-x" reaches here only after "--" (or as "-"): never a name to look up.
+        if (host.StartsWith('-'))
+        {
+            throw NsockException.Usage(host, "bad address syntax: a host name never starts with '-'");
+        }
+
         var bracketed = host.Length > 2 && host[0] == '[' && host[^1] == ']';
         var inner = bracketed ? host[1..^1] : host;
 

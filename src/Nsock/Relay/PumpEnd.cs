@@ -24,6 +24,9 @@ internal enum PumpEnding
     /// <summary>No data either way for the idle timeout.</summary>
     IdleTimeout,
 
+    /// <summary>After the source ended, the peer was waited for as long as asked (-q, -w).</summary>
+    PeerWaitOver,
+
     /// <summary>Cut short: the session ended for another reason.</summary>
     Stopped,
 }

@@ -5,7 +5,8 @@ internal sealed record RelayOptions(
     int BufferSize = RelayOptions.DefaultBufferSize,
     bool Crlf = false,
     bool HexDump = false,
-    TimeSpan? IdleTimeout = null)
+    TimeSpan? IdleTimeout = null,
+    PeerWait? AfterSourceEnd = null)
 {
     public const int DefaultBufferSize = 64 * 1024;
 }

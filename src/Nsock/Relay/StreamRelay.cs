@@ -25,10 +25,12 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         var watch = options.IdleTimeout is { } limit ? WatchIdleAsync(limit, session.Token) : Task.CompletedTask;
         var sending = SendAsync(session.Token);
         var receiving = ReceiveAsync(session.Token);
-        await sending.ConfigureAwait(false);
+        var sent = await sending.ConfigureAwait(false);
+        var peerWait = sent.Ending == PumpEnding.SourceEnded && options.AfterSourceEnd is { } wait ? WaitForPeerAsync(wait, session.Token) : Task.CompletedTask;
         await receiving.ConfigureAwait(false);
         await session.CancelAsync().ConfigureAwait(false);
         await watch.ConfigureAwait(false);
+        await peerWait.ConfigureAwait(false);
 
         ct.ThrowIfCancellationRequested();
         return new RelayResult(_outcome, connection.BytesSent, connection.BytesReceived, _error);
@@ -145,6 +147,31 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         }
     }
 
+    // The source has ended: the peer gets so long in all, or so long without a byte, to finish.
+    private async Task WaitForPeerAsync(PeerWait wait, CancellationToken ct)
+    {
+        using var over = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (wait.Total is { } total)
+        {
+            over.CancelAfter(total);
+        }
+
+        try
+        {
+            connection.Clock.Touch();
+            await (wait.Silence is { } silence ? connection.Clock.WaitForIdleAsync(silence, over.Token) : Task.Delay(Timeout.Infinite, over.Token)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        Decide(new PumpEnd(PumpEnding.PeerWaitOver));
+    }
+
     // A pump's end is decided as it happens, so one that ends the session cuts the other short.
     private PumpEnd Ended(PumpEnd pumpEnd)
     {
@@ -163,6 +190,7 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
             PumpEnding.OutputFailed => (true, RelayOutcome.OutputFailed),
             PumpEnding.Failed => (true, RelayOutcome.Failed),
             PumpEnding.IdleTimeout => (true, RelayOutcome.IdleTimeout),
+            PumpEnding.PeerWaitOver => (true, RelayOutcome.Completed),
             _ => (false, RelayOutcome.Completed),
         };
         if (!endsSession)
