@@ -15,9 +15,21 @@ internal static class NetcatBridge
 
     private static readonly Dictionary<string, char> LongNames = new(StringComparer.Ordinal)
     {
-        ["--listen"] = 'l', ["--keep-open"] = 'k', ["--udp"] = 'u', ["--unixsock"] = 'U', ["--verbose"] = 'v',
-        ["--nodns"] = 'n', ["--crlf"] = 'C', ["--recv-only"] = 'd', ["--exec"] = 'e', ["--sh-exec"] = 'c',
-        ["--wait"] = 'w', ["--idle-timeout"] = 'i', ["--source"] = 's', ["--source-port"] = 'p', ["--zero-io"] = 'z',
+        ["--listen"] = 'l',
+        ["--keep-open"] = 'k',
+        ["--udp"] = 'u',
+        ["--unixsock"] = 'U',
+        ["--verbose"] = 'v',
+        ["--nodns"] = 'n',
+        ["--crlf"] = 'C',
+        ["--recv-only"] = 'd',
+        ["--exec"] = 'e',
+        ["--sh-exec"] = 'c',
+        ["--wait"] = 'w',
+        ["--idle-timeout"] = 'i',
+        ["--source"] = 's',
+        ["--source-port"] = 'p',
+        ["--zero-io"] = 'z',
     };
 
     /// <summary>The nsock command for a netcat command line, or null when it cannot be read as one.</summary>
