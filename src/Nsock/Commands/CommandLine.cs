@@ -85,7 +85,7 @@ internal static class CommandLine
         var culprit = words.FirstOrDefault(w => w.StartsWith('-') && w != "-") ?? first;
         if (NetcatBridge.Translate(words) is { } nsock)
         {
-            var why = culprit.StartsWith('-') ? $"netcat's {culprit} is a command here" : "not a command";
+            var why = culprit.StartsWith('-') ? "a netcat command line" : "not a command";
             return new NsockException(ExitCodes.Usage, culprit, $"{why}; try '{nsock}'") { SeeHelp = false };
         }
 
