@@ -36,9 +36,10 @@ internal static class HostName
                 throw NsockException.Usage(host, $"an IPv4-mapped IPv6 address: give the IPv4 address {v6.MapToIPv4()} instead");
             }
 
-            // The runtime reads an unknown zone ("fe80::1%nosuch") as no zone at all.
+            // The runtime reads an unknown zone ("fe80::1%nosuch") as no zone at all, and one over
+            // 32 bits ("%4294967296") too; an index no interface has fails only at bind or connect.
             var zone = inner.IndexOf('%') is var percent and >= 0 ? inner[(percent + 1)..] : null;
-            if (zone is not null && !zone.All(char.IsAsciiDigit) && !IsInterface(zone))
+            if (zone is not null && !IsInterface(zone))
             {
                 throw NsockException.Usage(host, $"no interface '{zone}' for the address's zone");
             }
@@ -69,7 +70,14 @@ internal static class HostName
     }
 
     // Its own method: the assembly behind it is loaded only when an address names a zone.
-    private static bool IsInterface(string name) => NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == name);
+    private static bool IsInterface(string zone) => zone.All(char.IsAsciiDigit)
+        ? uint.TryParse(zone, out var index) && NetworkInterface.GetAllNetworkInterfaces().Any(n => IndexOf(n) == index)
+        : NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == zone);
+
+    private static long IndexOf(NetworkInterface nic) =>
+        nic.Supports(NetworkInterfaceComponent.IPv6) ? nic.GetIPProperties().GetIPv6Properties().Index
+        : nic.Supports(NetworkInterfaceComponent.IPv4) ? nic.GetIPProperties().GetIPv4Properties().Index
+        : -1;
 
     // The resolver reads a name whose last label is a number as an IPv4 address of some form.
     private static bool LooksNumeric(string host)

@@ -20,21 +20,22 @@ internal sealed record MulticastInterface(IPAddress V4Address, int V6Index)
         }
 
         var interfaces = NetworkInterface.GetAllNetworkInterfaces();
-        NetworkInterface? found;
-        if (IPAddress.TryParse(text, out var address))
+        var found = interfaces.FirstOrDefault(n => n.Name == text);
+        if (found is not null)
         {
-            found = interfaces.FirstOrDefault(n => n.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)));
-            if (found is null)
-            {
-                throw NsockException.Usage(text, "no interface has this address");
-            }
+            return new(FirstV4(found), IndexOf(found));
+        }
 
+        // An address is held to HOST's rules: four decimal numbers (the resolver's "127.1" or
+        // "2130706433" would quietly mean 127.0.0.1), and a zone that names an interface.
+        if (IPAddress.TryParse(text, out _) && HostName.ParseLiteral(text) is { } address)
+        {
+            found = interfaces.FirstOrDefault(n => n.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)))
+                ?? throw NsockException.Usage(text, "no interface has this address");
             return new(address.AddressFamily == AddressFamily.InterNetwork ? address : FirstV4(found), IndexOf(found));
         }
 
-        found = interfaces.FirstOrDefault(n => n.Name == text)
-            ?? throw NsockException.Usage(text, "no such interface (have: " + string.Join(", ", interfaces.Select(n => n.Name)) + ")");
-        return new(FirstV4(found), IndexOf(found));
+        throw NsockException.Usage(text, "no such interface (have: " + string.Join(", ", interfaces.Select(n => n.Name)) + ")");
     }
 
     private static IPAddress FirstV4(NetworkInterface nic) =>

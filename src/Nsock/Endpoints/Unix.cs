@@ -88,10 +88,17 @@ internal static class Unix
     {
         if (!path.IsAbstract)
         {
-            switch (FileKind.Of(path.Text))
+            // Nobody can be listening where there is no directory (exit 1, as for a missing file);
+            // a directory nsock may not search is a local permission (exit 5).
+            var kind = FileKind.Read(path.Text, followLinks: true).Kind;
+            switch (kind)
             {
-                case FileKindValue.Missing or FileKindValue.NoDirectory:
+                case FileKindValue.Missing:
                     return new NsockException(ExitCodes.Network, path.Text, "no such file", e);
+                case FileKindValue.NoDirectory or FileKindValue.NotDirectory:
+                    return new NsockException(ExitCodes.Network, path.Text, UnixSocketFile.WhyUnreachable(kind)!, e);
+                case FileKindValue.NoAccess:
+                    return new NsockException(ExitCodes.LocalResource, path.Text, UnixSocketFile.WhyUnreachable(kind)!, e);
                 case FileKindValue.Other:
                     return new NsockException(ExitCodes.Network, path.Text, "not a socket", e);
             }
@@ -188,7 +195,8 @@ internal static class Unix
         ExitCodes.LocalResource,
         path.Text,
         errno == Errno.EADDRINUSE ? "address in use"
-        : errno == Errno.ENOENT ? "no such directory"
+        : errno == Errno.ENOENT ? UnixSocketFile.WhyUnreachable(FileKindValue.NoDirectory)!
+        : errno == Errno.ENOTDIR ? UnixSocketFile.WhyUnreachable(FileKindValue.NotDirectory)!
         : errno == Errno.EACCES ? "permission denied"
         : Libc.Describe(errno));
 

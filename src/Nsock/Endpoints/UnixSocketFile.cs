@@ -32,16 +32,18 @@ internal sealed class UnixSocketFile : IDisposable
             return;
         }
 
-        switch (FileKind.Of(path.Text))
+        var kind = FileKind.Of(path.Text);
+        if (WhyUnreachable(kind) is { } why)
+        {
+            throw new NsockException(ExitCodes.LocalResource, path.Text, why);
+        }
+
+        switch (kind)
         {
             case FileKindValue.Missing:
                 return;
             case FileKindValue.Other:
                 throw new NsockException(ExitCodes.LocalResource, path.Text, "exists and is not a socket (left untouched)");
-            case FileKindValue.NoDirectory:
-                throw new NsockException(ExitCodes.LocalResource, path.Text, "no such directory");
-            case FileKindValue.NoAccess:
-                throw new NsockException(ExitCodes.LocalResource, path.Text, "permission denied (a directory on the way may not be searched)");
             case FileKindValue.Unknown:
                 throw new NsockException(ExitCodes.LocalResource, path.Text, "exists (nsock cannot tell a socket here, so leaves it alone)");
         }
@@ -54,6 +56,18 @@ internal sealed class UnixSocketFile : IDisposable
         File.Delete(path.Text);
         Log.Info($"replaced stale socket {path}");
     }
+
+    /// <summary>
+    /// Why nothing can be at a path whose directory cannot be reached, in nsock's words (servers
+    /// and clients alike); null when the directory is there to look in.
+    /// </summary>
+    public static string? WhyUnreachable(FileKindValue kind) => kind switch
+    {
+        FileKindValue.NoDirectory => "no such directory",
+        FileKindValue.NotDirectory => "no such directory (a name on the way is not a directory)",
+        FileKindValue.NoAccess => "permission denied (a directory on the way may not be searched)",
+        _ => null,
+    };
 
     /// <summary>
     /// Takes charge of the file just bound at <paramref name="path"/>: null for @names, and null

@@ -9,8 +9,11 @@ internal enum FileKindValue
     Socket,
     Other,
 
-    /// <summary>A directory on the way does not exist (or is not a directory).</summary>
+    /// <summary>A directory on the way does not exist.</summary>
     NoDirectory,
+
+    /// <summary>A name on the way is not a directory (a regular file, say): ENOTDIR.</summary>
+    NotDirectory,
 
     /// <summary>A directory on the way may not be searched.</summary>
     NoAccess,
@@ -74,7 +77,7 @@ internal static partial class FileKind
             return (Errno.Last switch
             {
                 Errno.ENOENT => Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))) ? FileKindValue.Missing : FileKindValue.NoDirectory,
-                Errno.ENOTDIR => FileKindValue.NoDirectory,
+                Errno.ENOTDIR => FileKindValue.NotDirectory,
                 Errno.EACCES => FileKindValue.NoAccess,
                 _ => FileKindValue.Unknown,
             }, null);
