@@ -279,7 +279,7 @@ public sealed class ExitCodeTests
     }
 
     /// <summary>Connects until one connect does not complete within 300 ms: the accept queue is full.</summary>
-    private static async Task FillAcceptQueueAsync(int port, List<Socket> queued)
+    internal static async Task FillAcceptQueueAsync(int port, List<Socket> queued)
     {
         for (var i = 0; i < 64; i++)
         {

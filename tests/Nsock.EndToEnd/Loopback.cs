@@ -9,11 +9,11 @@ namespace Nsock.EndToEnd;
 /// </summary>
 internal static class Loopback
 {
-    public static Socket Listen(IPAddress? address = null, int backlog = 16)
+    public static Socket Listen(IPAddress? address = null, int backlog = 16, int port = 0)
     {
         address ??= IPAddress.Loopback;
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(address, 0));
+        socket.Bind(new IPEndPoint(address, port));
         socket.Listen(backlog);
         return socket;
     }

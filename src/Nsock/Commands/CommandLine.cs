@@ -67,7 +67,7 @@ internal static class CommandLine
         }
 
         var getopt = new Getopt(name, command.Options.Where(IsOurs).Concat(root.Options.Where(o => o.Recursive)), option => NetcatHabits.Hint(name, option));
-        return [.. prefix, name, .. getopt.Normalize(rest)];
+        return [.. prefix, name, .. getopt.Normalize(rest, tailAfter: Options.Zero)];
     }
 
     // System.CommandLine's own help and version options are answered above, never parsed.

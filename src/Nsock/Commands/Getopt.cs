@@ -40,8 +40,12 @@ internal sealed class Getopt
     public IEnumerable<string> LongNames => _byName.Keys.Where(k => k.StartsWith("--", StringComparison.Ordinal));
 
     /// <summary>Rewrites <paramref name="args"/> (what follows the command name) into options, <c>--</c>, operands.</summary>
+    /// <param name="tailAfter">
+    /// Where this option is given, a <c>--</c> of the user's also stays among the operands, since
+    /// what follows it is a command to run (<c>connect -z --wait 5 db 5432 -- ./migrate</c>).
+    /// </param>
     /// <exception cref="NsockException">A usage error naming the token at fault.</exception>
-    public List<string> Normalize(IReadOnlyList<string> args)
+    public List<string> Normalize(IReadOnlyList<string> args, Option? tailAfter = null)
     {
         var given = new List<(Option Option, string? Value)>();
         var operands = new List<string>();
@@ -50,6 +54,11 @@ internal sealed class Getopt
             var token = args[i];
             if (token == "--")
             {
+                if (tailAfter is not null && given.Any(g => g.Option == tailAfter))
+                {
+                    operands.Add("--");
+                }
+
                 operands.AddRange(args.Skip(i + 1));
                 break;
             }

@@ -14,6 +14,9 @@ internal static class OptionGroups
     /// <summary>Reaching a TCP server: -w, -s ADDR[:PORT], -p PORT.</summary>
     public static readonly Option[] Connecting = [Options.Timeout, Options.Source, Options.LocalPort];
 
+    /// <summary>Probing: -z, --parallel, --format, --open, --any, --wait, --closed.</summary>
+    public static readonly Option[] Probing = [Options.Zero, Options.Parallel, Options.Format, Options.OpenOnly, Options.Any, Options.Wait, Options.UntilClosed];
+
     /// <summary>After stdin ends, on a stream: -q (wait for the peer at most so long), -N (nc's half-close, always on).</summary>
     public static readonly Option[] StdinEnd = [Options.QuitAfter, Options.HalfClose];
 

@@ -30,6 +30,14 @@ internal static class Options
     public static readonly Option<bool> HalfClose = Flag("Accepted for nc -N: nsock always half-closes the socket when stdin ends", false, "--half-close", "-N");
     public static readonly Option<string?> LocalPort = new("--local-port", "-p") { Description = "The local port (nc -p): for a client, the port to send from (as -s :PORT)", HelpName = "PORT" };
 
+    // Probing: -z and what goes with it.
+    public static readonly Option<bool> Zero = Flag("Probe only: is something there? Connect and close, sending nothing", false, "--zero-io", "-z");
+    public static readonly Option<int?> Parallel = Whole("--parallel", "N", "With -z: at most N probes at once (default 256, within the descriptor limit)", 1, 65536);
+    public static readonly Option<bool> OpenOnly = Flag("With -z --format: records of open ports only", false, "--open");
+    public static readonly Option<bool> Any = Flag("With -z: success when any probed port is open (default: every one)", false, "--any");
+    public static readonly Option<string?> ProbeData = new("--probe-data") { Description = "udp-send -z: send this TEXT in each probe (default: an empty datagram)", HelpName = "TEXT" };
+    public static readonly Option<bool> UntilClosed = Flag("With -z --wait: wait until nothing is open any more", false, "--closed");
+
     // Servers: listen, unix -l.
     public static readonly Option<bool> KeepOpen = Flag("Serve client after client, concurrently, instead of exiting after the first", false, "--keep-open", "-k");
     public static readonly Option<int?> MaxConns = Whole("--max-conns", "N", "With -k: at most N clients at once; more are closed at once", 1, int.MaxValue);

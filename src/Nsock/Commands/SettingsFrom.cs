@@ -138,4 +138,51 @@ internal static class SettingsFrom
         return choice;
     }
 
+
+    /// <summary>With -z: HOST PORTS pairs (each host checked), and the command after a "--".</summary>
+    public static (List<(string Host, int[] Ports)> Targets, string[] Then) ProbeTargets(ParseResult parse, string[] operands, string protocol)
+    {
+        var dashes = Array.IndexOf(operands, "--");
+        var (targets, then) = dashes < 0 ? (operands, Array.Empty<string>()) : (operands[..dashes], operands[(dashes + 1)..]);
+        if (targets.Length == 0 || targets.Length % 2 != 0)
+        {
+            throw NsockException.Usage(targets.LastOrDefault() ?? "-z", "-z takes HOST PORTS pairs (PORTS: 80, 80,443, 8000-8100, http)");
+        }
+
+        if (dashes >= 0 && then.Length == 0)
+        {
+            throw NsockException.Usage("--", "a command to run goes after --");
+        }
+
+        if (then.Length > 0 && Given(parse, Options.Wait) is null)
+        {
+            throw NsockException.Usage(then[0], "a command after -- runs once a --wait succeeds: give --wait");
+        }
+
+        var pairs = targets.Chunk(2).Select(pair => (Host(parse, pair[0]), PortList.Parse(pair[1], protocol))).ToList();
+        return (pairs, then);
+    }
+
+    /// <summary>With -z: what counts as done, how long, what to print.</summary>
+    public static ProbeSettings Probe(ParseResult parse, string protocol, string[] then)
+    {
+        var format = Given(parse, Options.Format) switch
+        {
+            DatagramFormat.Line => "line",
+            DatagramFormat.Json => "json",
+            DatagramFormat.Raw when parse.GetResult(Options.Format) is null or { Implicit: true } => null,
+            var other => throw NsockException.Usage("--format", $"-z prints line or json records, not {other.ToString().ToLowerInvariant()}"),
+        };
+        if (Given(parse, Options.UntilClosed) && Given(parse, Options.Wait) is null)
+        {
+            throw NsockException.Usage("--closed", "only makes sense with --wait");
+        }
+
+        if (Given(parse, Options.OpenOnly) && format is null)
+        {
+            throw NsockException.Usage("--open", "keeps only the open ports' records: give --format line or json");
+        }
+
+        return new ProbeSettings(protocol, Given(parse, Options.Timeout) ?? TimeSpan.FromSeconds(5), format, Given(parse, Options.OpenOnly), Given(parse, Options.Any), Given(parse, Options.UntilClosed), Given(parse, Options.Wait), then);
+    }
 }

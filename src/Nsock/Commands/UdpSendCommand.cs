@@ -14,7 +14,7 @@ internal static class UdpSendCommand
 
     public static HelpPage Help { get; } = new(
         "nsock udp-send: send UDP datagrams to HOST PORT: each TEXT is one datagram, else each read of stdin is one.",
-        ["nsock udp-send [options] HOST PORT [TEXT...]", "nsock udp-send [options] HOST PORT -- TEXT...   (a TEXT that starts with '-')"],
+        ["nsock udp-send [options] HOST PORT [TEXT...]", "nsock udp-send -z [options] HOST PORTS [HOST PORTS...] [-- COMMAND...]", "nsock udp-send [options] HOST PORT -- TEXT...   (a TEXT that starts with '-')"],
         [
             new("Operands", [
                 new("HOST", "Name or IP address: unicast, broadcast (with --broadcast) or multicast"),
@@ -36,7 +36,14 @@ internal static class UdpSendCommand
                 HelpRow.For(Options.Format, "How replies are printed: raw (payload only), line, hex, json"),
                 HelpRow.For(Options.IdleTimeout, "With --wait: end after that long without a reply (exit 4)"),
             ]),
-            HelpPage.General("Progress on stderr: the target, each datagram sent and received"),
+            new("Probing (-z)", [
+                HelpRow.For(Options.Zero, "Is something there? One datagram per port: a reply is open, ICMP port unreachable closed, silence open|filtered"),
+                HelpRow.For(Options.Timeout, "How long to wait for an answer per port (default 5s)"), HelpRow.For(Options.ProbeData),
+                HelpRow.For(Options.Parallel), HelpRow.For(Options.Format, "One record per probed port on stdout: line or json (JSON Lines)"),
+                HelpRow.For(Options.OpenOnly), HelpRow.For(Options.Any),
+                HelpRow.For(Options.Wait, "Probe again until every port is open (or --any, --closed), at most that long"), HelpRow.For(Options.UntilClosed),
+            ]),
+            HelpPage.General("Progress on stderr: the target, each datagram sent and received; with -z, what answered and a summary"),
             HelpPage.ExitCodes(
                 (0, "sent (and the replies asked for arrived)"), (1, "the target refused (ICMP port unreachable) or is unreachable"), (2, "usage"),
                 (3, "the name does not resolve"), (4, "idle timeout"), (5, "a local resource (permission for broadcast, source in use)"), (130, "SIGINT (143 SIGTERM)")),
@@ -50,13 +57,28 @@ internal static class UdpSendCommand
     public static Command Create()
     {
         var command = new Command("udp-send", "Send UDP datagrams: each TEXT, or each stdin read, is one datagram") { Host, Port, Texts };
-        OptionGroups.AddTo(command, OptionGroups.Family, OptionGroups.Relay, OptionGroups.UdpSending, OptionGroups.DatagramClient);
+        Option[][] sending = [OptionGroups.Family, OptionGroups.Relay, OptionGroups.UdpSending, OptionGroups.DatagramClient];
+        Option[][] probing = [OptionGroups.Family, [Options.Timeout, Options.ProbeData], OptionGroups.Probing];
+        OptionGroups.AddTo(command, [.. sending, .. probing]);
+        Modes.Check(
+            command,
+            result => Modes.Has(result, Options.Zero) ? probing : sending,
+            option => option == Options.Timeout || option == Options.ProbeData || OptionGroups.Probing.Contains(option) ? "needs -z" : "does not apply to -z");
         command.SetAction(RunAsync);
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
+        if (parse.GetValue(Options.Zero))
+        {
+            var (targets, then) = SettingsFrom.ProbeTargets(parse, [parse.GetValue(Host)!, parse.GetValue(Port)!, .. parse.GetValue(Texts) ?? []], "udp");
+            var settings = SettingsFrom.Probe(parse, "udp", then);
+            var data = Encoding.UTF8.GetBytes(parse.GetValue(Options.ProbeData) ?? "");
+            var round = await ProbeRounds.UdpAsync(targets, SettingsFrom.Family(parse), data, settings.Timeout, ProbeRounds.Parallel(parse.GetValue(Options.Parallel)), ct).ConfigureAwait(false);
+            return await PortProbe.RunAsync(round, settings, ct).ConfigureAwait(false);
+        }
+
         var host = SettingsFrom.Host(parse, parse.GetValue(Host)!);
         var port = PortNumber.Parse(parse.GetValue(Port)!, allowZero: false);
         var relay = SettingsFrom.DatagramRelay(parse);

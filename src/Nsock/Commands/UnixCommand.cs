@@ -12,7 +12,10 @@ namespace Nsock.Commands;
 /// </summary>
 internal static class UnixCommand
 {
-    private static readonly Argument<string> Path = new("PATH") { Description = "Socket file path, or @name for the Linux abstract namespace" };
+    // PATH; with -z, several, and after "--" a command to run once the wait succeeds.
+    private static readonly Argument<string[]> Paths = new("PATH") { Arity = ArgumentArity.OneOrMore };
+
+    private static readonly Option[] UnixProbing = [Options.Zero, Options.Timeout, Options.Format, Options.OpenOnly, Options.Any, Options.Wait, Options.UntilClosed];
 
     // What each option needs where it does not apply.
     private static readonly Dictionary<Option, string> Needs = new()
@@ -34,11 +37,16 @@ internal static class UnixCommand
         [Options.Lines] = "needs a datagram client (-u without -l)",
         [Options.UnixSource] = "needs a datagram client (-u without -l)",
         [Options.Reply] = "needs a datagram server (-l -u)",
+        [Options.Zero] = "does not go with -l (probe a server from outside)",
+        [Options.Timeout] = "needs -z",
+        [Options.OpenOnly] = "needs -z",
+        [Options.Any] = "needs -z",
+        [Options.UntilClosed] = "needs -z",
     };
 
     public static HelpPage Help { get; } = new(
         "nsock unix: unix domain sockets: connect to PATH, or serve it with -l; stream by default, datagrams with -u.",
-        ["nsock unix [options] PATH            stream client", "nsock unix -l [options] PATH         stream server", "nsock unix -u [options] PATH         datagram client", "nsock unix -l -u [options] PATH      datagram server"],
+        ["nsock unix [options] PATH            stream client", "nsock unix -z [-u] [options] PATH...  probe: is a server there?", "nsock unix -l [options] PATH         stream server", "nsock unix -u [options] PATH         datagram client", "nsock unix -l -u [options] PATH      datagram server"],
         [
             new("Operands", [new("PATH", "Socket file path, or @name for the Linux abstract namespace; after --, PATH may start with '-'")]),
             new("Modes", [HelpRow.For(Options.Listen, "Be the server: bind PATH and serve (the socket file is removed at exit)"), HelpRow.For(Options.Dgram)]),
@@ -62,6 +70,12 @@ internal static class UnixCommand
                 HelpRow.For(Options.Count, "Exit 0 after N datagrams"), HelpRow.For(Options.Format, "How datagrams are printed: raw (payload only), line, hex, json"),
                 HelpRow.For(Options.Echo, "Send each datagram back to its sender (and print it)"), HelpRow.For(Options.Stamp), HelpRow.For(Options.Reply),
             ]),
+            new("Probing (-z, stream or -u)", [
+                HelpRow.For(Options.Zero, "Is a server there? open, refused (a stale socket file), missing, not a socket; a connect and a close, nothing sent"),
+                HelpRow.For(Options.Timeout, "Per probe (default 5s)"), HelpRow.For(Options.Format, "One record per path on stdout: line or json (JSON Lines)"),
+                HelpRow.For(Options.OpenOnly), HelpRow.For(Options.Any),
+                HelpRow.For(Options.Wait, "Probe again until every path is open (or --any, --closed), at most that long"), HelpRow.For(Options.UntilClosed),
+            ]),
             HelpPage.General("Progress on stderr: 'listening on PATH' once bound, each peer, byte counts"),
             HelpPage.ExitCodes(
                 (0, "done"), (1, "refused (a stale socket file: nobody listening), reset"), (2, "usage"), (4, "idle timeout"),
@@ -76,17 +90,17 @@ internal static class UnixCommand
 
     public static Command Create()
     {
-        var command = new Command("unix", "Unix domain sockets, stream or datagram: connect to PATH, or serve it with -l") { Path };
+        var command = new Command("unix", "Unix domain sockets, stream or datagram: connect to PATH, or serve it with -l") { Paths };
         OptionGroups.AddTo(
             command, OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.Person, OptionGroups.StreamServing,
-            OptionGroups.ManyClients, OptionGroups.SocketFile, OptionGroups.DatagramClient, OptionGroups.OwnAddress, OptionGroups.DatagramServing);
+            OptionGroups.ManyClients, OptionGroups.SocketFile, OptionGroups.DatagramClient, OptionGroups.OwnAddress, OptionGroups.DatagramServing, UnixProbing);
         Modes.Check(command, Allowed, option => Needs.GetValueOrDefault(option, "does not apply here"));
         command.SetAction(RunAsync);
         return command;
     }
 
     private static Option[][] Allowed(System.CommandLine.Parsing.CommandResult result) =>
-        (Modes.Has(result, Options.Listen), Modes.Has(result, Options.Dgram)) switch
+        Modes.Has(result, Options.Zero) && !Modes.Has(result, Options.Listen) ? [[Options.Dgram], UnixProbing] : (Modes.Has(result, Options.Listen), Modes.Has(result, Options.Dgram)) switch
         {
             (false, false) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.Person],
             (true, false) when Modes.Has(result, Options.KeepOpen) => [OptionGroups.UnixModes, OptionGroups.Relay, OptionGroups.Direction, OptionGroups.StdinEnd, OptionGroups.StreamServing, OptionGroups.SocketFile, OptionGroups.ManyClients],
@@ -97,7 +111,32 @@ internal static class UnixCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        var path = UnixPath.Parse(parse.GetValue(Path)!);
+        var operands = parse.GetValue(Paths)!;
+        if (parse.GetValue(Options.Zero))
+        {
+            var dashes = Array.IndexOf(operands, "--");
+            string[] then = dashes < 0 ? [] : operands[(dashes + 1)..];
+            var paths = (dashes < 0 ? operands : operands[..dashes]).Select(UnixPath.Parse).ToList();
+            if (paths.Count == 0 || (dashes >= 0 && then.Length == 0))
+            {
+                throw NsockException.Usage("-z", paths.Count == 0 ? "give the PATH (or @name) to probe" : "a command to run goes after --");
+            }
+
+            var settings = SettingsFrom.Probe(parse, parse.GetValue(Options.Dgram) ? "unix-dgram" : "unix", then);
+            if (then.Length > 0 && settings.Wait is null)
+            {
+                throw NsockException.Usage(then[0], "a command after -- runs once a --wait succeeds: give --wait");
+            }
+
+            return await PortProbe.RunAsync(ProbeRounds.Unix(paths, parse.GetValue(Options.Dgram), settings.Timeout), settings, ct).ConfigureAwait(false);
+        }
+
+        if (operands.Length > 1)
+        {
+            throw NsockException.Usage(operands[1], "one PATH only (several are for -z)");
+        }
+
+        var path = UnixPath.Parse(operands[0]);
         var listen = parse.GetValue(Options.Listen);
         var dgram = parse.GetValue(Options.Dgram);
         if (dgram && OperatingSystem.IsWindows())

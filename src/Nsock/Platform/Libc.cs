@@ -17,6 +17,7 @@ internal static partial class Libc
     public const int FGetFd = 1;
     public const int FdCloexec = 1;
     public const short PollIn = 0x1;
+    public const short PollOut = 0x4;
     public const int LockExclusive = 2;
     public const int LockNonBlocking = 4;
     public const int LockUnlock = 8;
@@ -39,6 +40,20 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
     public static partial int Bind(int fd, ReadOnlySpan<byte> address, int length);
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static partial int Connect(int fd, ReadOnlySpan<byte> address, int length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    private static partial int GetSockOpt(int fd, int level, int name, out int value, ref int length);
+
+    /// <summary>The pending error of a socket (SO_ERROR): how a non-blocking connect ended, 0 for success.</summary>
+    public static int SocketError(int fd)
+    {
+        var length = sizeof(int);
+        var (solSocket, soError) = OperatingSystem.IsLinux() ? (1, 4) : (0xffff, 0x1007);
+        return GetSockOpt(fd, solSocket, soError, out var error, ref length) == 0 ? error : Errno.Last;
+    }
 
     [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
     public static partial int Listen(int fd, int backlog);

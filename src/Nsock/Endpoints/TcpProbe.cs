@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Nsock.Platform;
+
+namespace Nsock.Endpoints;
+
+/// <summary>
+/// TCP probes: connect and close without sending a byte (the peer sees a connection and then an
+/// orderly close, a FIN). On Linux many non-blocking connects are in flight at once under one
+/// poll(2), so a loopback range costs three system calls a port; elsewhere each probe is a runtime
+/// socket. Results come back in the order of the attempts, however they finish.
+/// </summary>
+internal static class TcpProbe
+{
+    public static Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct) =>
+        OperatingSystem.IsLinux()
+            ? Task.Factory.StartNew(() => WithPoll(attempts, timeout, parallel, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : WithSocketsAsync(attempts, timeout, parallel, ct);
+
+    private static ProbeOutcome[] WithPoll(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)
+    {
+        const int SockStream = 1, SockNonblock = 0x800, SockCloexec = 0x80000, EInProgress = 115;
+        var results = new ProbeOutcome[attempts.Count];
+        var pending = new List<(int Index, int Fd, long Start)>(parallel);
+        var polls = new Libc.PollFd[parallel];
+        var limit = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var next = 0;
+        try
+        {
+            while (next < attempts.Count || pending.Count > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                while (next < attempts.Count && pending.Count < parallel)
+                {
+                    var target = attempts[next];
+                    var start = Stopwatch.GetTimestamp();
+                    var fd = Libc.Socket(target.AddressFamily == AddressFamily.InterNetworkV6 ? 10 : 2, SockStream | SockNonblock | SockCloexec, 0);
+                    if (fd < 0)
+                    {
+                        var errno = Errno.Last;
+                        if (errno is Errno.EMFILE or Errno.ENFILE && pending.Count > 0)
+                        {
+                            break; // out of descriptors: wait for some in flight to finish
+                        }
+
+                        throw errno is Errno.EMFILE or Errno.ENFILE
+                            ? new NsockException(ExitCodes.LocalResource, "descriptors", "too many open files")
+                            : new NsockException(ExitCodes.LocalResource, "socket", $"cannot make a socket (errno {errno})");
+                    }
+
+                    var address = target.Serialize().Buffer.Span;
+                    var result = Libc.Connect(fd, address, address.Length) == 0 ? 0 : Errno.Last;
+                    next++;
+                    if (result == EInProgress)
+                    {
+                        pending.Add((next - 1, fd, start));
+                        continue;
+                    }
+
+                    Libc.Close(fd);
+                    results[next - 1] = new ProbeOutcome(StateOf(result), Stopwatch.GetElapsedTime(start));
+                }
+
+                if (pending.Count == 0)
+                {
+                    continue;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                var soonest = pending.Min(p => p.Start) + limit;
+                var waitMs = (int)Math.Clamp((soonest - now) * 1000 / Stopwatch.Frequency + 1, 0, 50); // at most 50 ms: cancellation is noticed
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    polls[i] = new Libc.PollFd { Fd = pending[i].Fd, Events = Libc.PollOut };
+                }
+
+                Libc.Poll(polls.AsSpan(0, pending.Count), (nuint)pending.Count, waitMs);
+                now = Stopwatch.GetTimestamp();
+                for (var i = pending.Count - 1; i >= 0; i--)
+                {
+                    var (index, fd, start) = pending[i];
+                    ProbeState? state = polls[i].Revents != 0 ? StateOf(Libc.SocketError(fd))
+                        : now - start >= limit ? ProbeState.TimedOut
+                        : null;
+                    if (state is { } done)
+                    {
+                        Libc.Close(fd);
+                        results[index] = new ProbeOutcome(done, Stopwatch.GetElapsedTime(start, now));
+                        pending.RemoveAt(i);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, fd, _) in pending)
+            {
+                Libc.Close(fd);
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<ProbeOutcome[]> WithSocketsAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)
+    {
+        var results = new ProbeOutcome[attempts.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, attempts.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var socket = new Socket(attempts[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
+                limit.CancelAfter(timeout);
+                ProbeState state;
+                try
+                {
+                    await socket.ConnectAsync(attempts[i], limit.Token).ConfigureAwait(false);
+                    state = ProbeState.Open;
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    state = ProbeState.TimedOut;
+                }
+                catch (SocketException e)
+                {
+                    state = e.SocketErrorCode switch
+                    {
+                        SocketError.ConnectionRefused => ProbeState.Closed,
+                        SocketError.TimedOut => ProbeState.TimedOut,
+                        _ => ProbeState.Unreachable,
+                    };
+                }
+
+                results[i] = new ProbeOutcome(state, Stopwatch.GetElapsedTime(start));
+            }).ConfigureAwait(false);
+        return results;
+    }
+
+    // Linux errno of a finished connect.
+    private static ProbeState StateOf(int errno) => errno switch
+    {
+        0 => ProbeState.Open,
+        111 => ProbeState.Closed, // ECONNREFUSED
+        110 => ProbeState.TimedOut, // ETIMEDOUT
+        _ => ProbeState.Unreachable,
+    };
+}

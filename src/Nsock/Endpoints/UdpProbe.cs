@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Nsock.Endpoints;
+
+/// <summary>
+/// UDP probes, honest about what UDP can tell: one datagram (empty, or the probe data given) to
+/// each port; a reply means open, an ICMP port unreachable closed, and silence until the timeout
+/// open|filtered — never plain open. No bytes are sent that the user did not ask for.
+/// </summary>
+internal static class UdpProbe
+{
+    public static async Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, byte[] data, TimeSpan timeout, int parallel, CancellationToken ct)
+    {
+        var results = new ProbeOutcome[attempts.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, attempts.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                results[i] = new ProbeOutcome(await ProbeAsync(attempts[i], data, timeout, token).ConfigureAwait(false), Stopwatch.GetElapsedTime(start));
+            }).ConfigureAwait(false);
+        return results;
+    }
+
+    private static async Task<ProbeState> ProbeAsync(IPEndPoint target, byte[] data, TimeSpan timeout, CancellationToken ct)
+    {
+        using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            // Connected, so the kernel reports the port unreachable message to this socket.
+            await socket.ConnectAsync(target, limit.Token).ConfigureAwait(false);
+            await socket.SendAsync(data, SocketFlags.None, limit.Token).ConfigureAwait(false);
+            var reply = new byte[1];
+            await socket.ReceiveAsync(reply, SocketFlags.None, limit.Token).ConfigureAwait(false);
+            return ProbeState.Open;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return ProbeState.OpenFiltered;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused or SocketError.ConnectionReset => ProbeState.Closed,
+                SocketError.MessageSize => ProbeState.Open, // a reply longer than the byte read of it
+                _ => ProbeState.Unreachable,
+            };
+        }
+    }
+}

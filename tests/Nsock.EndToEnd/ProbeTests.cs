@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Nsock.EndToEnd;
+
+/// <summary>
+/// -z: is something there? TCP, UDP and unix probes, lists and ranges, several targets, records on
+/// stdout, the exit codes scripts rely on, and --wait for what is not there yet.
+/// </summary>
+public sealed class ProbeTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private static JsonElement[] Records(RunningProcess nsock) =>
+        [.. nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
+
+    private static int ClosedPort() => Loopback.FreePort(); // bound and released: nobody listens
+
+    [Fact]
+    public async Task An_open_port_exits_0_and_its_peer_receives_nothing()
+    {
+        using var listener = Loopback.Listen();
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "127.0.0.1", Loopback.PortOf(listener).ToString());
+        await nsock.AssertExitCodeAsync(0);
+        Assert.Equal(0, nsock.Stdout.Length);
+        Assert.Empty(nsock.StderrLines);
+
+        using var peer = await Loopback.AcceptAsync(listener, Wait);
+        Assert.Empty(await Loopback.ReadToEndAsync(peer, Wait)); // a connection, then EOF: zero bytes
+    }
+
+    [Fact]
+    public async Task A_closed_port_exits_1()
+    {
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "-v", "127.0.0.1", ClosedPort().ToString());
+        await nsock.AssertExitCodeAsync(1);
+        Assert.Equal(0, nsock.Stdout.Length);
+        Assert.Contains(nsock.StderrLines, l => l.Contains("/tcp closed", StringComparison.Ordinal)); // a single port: its state whatever it is
+        Assert.Matches(@"^1 closed in \d+\.\d\d s$", nsock.StderrLines[^1]);
+    }
+
+    [Fact]
+    public async Task A_list_mixing_open_and_closed_exits_1_and_reports_both()
+    {
+        using var listener = Loopback.Listen();
+        var (open, closed) = (Loopback.PortOf(listener), ClosedPort());
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--format", "json", "127.0.0.1", $"{closed},{open}");
+        await nsock.AssertExitCodeAsync(1);
+        var records = Records(nsock);
+        var expected = new[] { (Math.Min(open, closed), open < closed ? "open" : "closed"), (Math.Max(open, closed), open < closed ? "closed" : "open") };
+        Assert.Equal(expected, records.Select(r => (r.GetProperty("port").GetInt32(), r.GetProperty("state").GetString()!)));
+        Assert.All(records, r =>
+        {
+            Assert.Equal("127.0.0.1", r.GetProperty("target").GetString());
+            Assert.Equal("127.0.0.1", r.GetProperty("address").GetString());
+            Assert.Equal("tcp", r.GetProperty("protocol").GetString());
+            Assert.True(r.GetProperty("ms").GetDouble() >= 0);
+        });
+    }
+
+    [Fact]
+    public async Task A_range_finds_exactly_the_listeners_in_port_order()
+    {
+        var listeners = Enumerable.Range(0, 3).Select(_ => Loopback.Listen()).ToList();
+        try
+        {
+            var ports = listeners.Select(Loopback.PortOf).Order().ToArray();
+            var (low, high) = (ports[0] - 20, ports[^1] + 20);
+            await using var nsock = RunningProcess.Nsock("connect", "-z", "--format", "line", "--open", "127.0.0.1", $"{high}-{low}"); // reversed: read the right way round
+            await nsock.AssertExitCodeAsync(1);
+            var found = nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
+            Assert.Equal(ports, found.Select(f => int.Parse(f[2])));
+            Assert.All(found, f => Assert.Equal("open", f[^1]));
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Two_targets_in_one_call_come_out_in_target_order()
+    {
+        using var v4 = Loopback.Listen();
+        using var v6 = Loopback.Listen(IPAddress.IPv6Loopback);
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--format", "json", "::1", Loopback.PortOf(v6).ToString(), "127.0.0.1", Loopback.PortOf(v4).ToString());
+        await nsock.AssertExitCodeAsync(0);
+        Assert.Equal(
+            [("::1", Loopback.PortOf(v6)), ("127.0.0.1", Loopback.PortOf(v4))],
+            Records(nsock).Select(r => (r.GetProperty("address").GetString()!, r.GetProperty("port").GetInt32())));
+    }
+
+    [Fact]
+    public async Task Any_succeeds_when_one_is_open()
+    {
+        using var listener = Loopback.Listen();
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--any", "127.0.0.1", $"{ClosedPort()},{Loopback.PortOf(listener)}");
+        await nsock.AssertExitCodeAsync(0);
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_exits_3_at_once()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "-w", "10", "nosuch.invalid", "80");
+        await nsock.AssertExitCodeAsync(3);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed.TotalSeconds:0.0} s");
+        ErrorLine.AssertSole(nsock, "nosuch.invalid");
+    }
+
+    [Fact]
+    public async Task A_silent_port_times_out_after_w_and_exits_4()
+    {
+        using var listener = Loopback.Listen(backlog: 1);
+        var port = Loopback.PortOf(listener);
+        var queued = new List<Socket>();
+        try
+        {
+            await ExitCodeTests.FillAcceptQueueAsync(port, queued);
+            var clock = Stopwatch.StartNew();
+            await using var nsock = RunningProcess.Nsock("connect", "-z", "-w", "1", "--format", "line", "127.0.0.1", port.ToString());
+            await nsock.AssertExitCodeAsync(4, Wait);
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 6);
+            Assert.EndsWith(" timed out", nsock.Stdout.Text.TrimEnd('\n'));
+        }
+        finally
+        {
+            queued.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("70000")]
+    [InlineData("1-")]
+    [InlineData("a-b")]
+    [InlineData("80,,81")]
+    [InlineData("no-such-service-name")]
+    [InlineData("-5")]
+    public async Task A_bad_port_list_is_a_usage_error_naming_the_token(string ports)
+    {
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "127.0.0.1", ports);
+        await nsock.AssertExitCodeAsync(2);
+        ErrorLine.AssertSole(nsock, ports, usage: true);
+    }
+
+    [Fact]
+    public async Task Service_names_are_ports()
+    {
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "-w", "1", "--format", "line", "127.0.0.1", "ssh,http,20-21");
+        await nsock.WaitForExitAsync(Wait);
+        Assert.Equal(["20", "21", "22", "80"], nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[2]));
+    }
+
+    // ---- UDP ----
+
+    [Fact]
+    public async Task Udp_an_answering_peer_is_open_a_closed_port_closed_a_silent_one_open_filtered()
+    {
+        using var echo = new UdpPeer(IPAddress.Loopback);
+        using var silent = new UdpPeer(IPAddress.Loopback);
+        var answering = Task.Run(
+            async () =>
+            {
+                var (data, from) = await echo.ReceiveAsync(Wait);
+                await echo.SendToAsync([.. "re:"u8, .. data], from.Port, from.Address);
+            },
+            TestContext.Current.CancellationToken);
+        var closed = Loopback.FreePort(type: SocketType.Dgram);
+        await using var nsock = RunningProcess.Nsock("udp-send", "-z", "-w", "1", "--format", "json", "--probe-data", "hi", "127.0.0.1", $"{echo.Port},{silent.Port},{closed}");
+        await nsock.AssertExitCodeAsync(1, Wait);
+        await answering;
+        var states = Records(nsock).ToDictionary(r => r.GetProperty("port").GetInt32(), r => r.GetProperty("state").GetString());
+        Assert.Equal("open", states[echo.Port]);
+        Assert.Equal("open|filtered", states[silent.Port]);
+        Assert.Equal("closed", states[closed]);
+        var (probe, _) = await silent.ReceiveAsync(Wait);
+        Assert.Equal("hi", Encoding.ASCII.GetString(probe)); // --probe-data, nothing else
+    }
+
+    [Fact]
+    public async Task Udp_open_filtered_is_not_a_failure_and_the_probe_is_empty()
+    {
+        using var silent = new UdpPeer(IPAddress.Loopback);
+        await using var nsock = RunningProcess.Nsock("udp-send", "-z", "-w", "300ms", "127.0.0.1", silent.Port.ToString());
+        await nsock.AssertExitCodeAsync(0, Wait);
+        var (probe, _) = await silent.ReceiveAsync(Wait);
+        Assert.Empty(probe);
+    }
+
+    // ---- unix ----
+
+    [Fact]
+    public async Task Unix_open_refused_missing_and_not_a_socket()
+    {
+        using var dir = new UnixTempDir();
+        using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        live.Bind(new UnixDomainSocketEndPoint(dir.File("live")));
+        live.Listen();
+        await Unix.MakeStaleSocketAsync(dir.File("stale"));
+        File.WriteAllText(dir.File("file"), "keep me");
+
+        await using var nsock = RunningProcess.Nsock("unix", "-z", "--format", "json", dir.File("live"), dir.File("stale"), dir.File("gone"), dir.File("file"));
+        await nsock.AssertExitCodeAsync(1);
+        Assert.Equal(["open", "refused", "missing", "not a socket"], Records(nsock).Select(r => r.GetProperty("state").GetString()));
+        Assert.Equal("keep me", File.ReadAllText(dir.File("file")));
+    }
+
+    [Fact]
+    public async Task Unix_an_abstract_name()
+    {
+        var name = "nsock-probe-" + Guid.NewGuid().ToString("N");
+        using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        live.Bind(new UnixDomainSocketEndPoint("\0" + name));
+        live.Listen();
+        await using var nsock = RunningProcess.Nsock("unix", "-z", "--format", "line", "@" + name, "@" + name + "-nobody");
+        await nsock.AssertExitCodeAsync(1);
+        Assert.Equal(["open", "missing"], nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[^1]));
+    }
+
+    // ---- --wait ----
+
+    [Fact]
+    public async Task Wait_returns_soon_after_a_listener_appears()
+    {
+        var port = Loopback.FreePort();
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--wait", "10", "127.0.0.1", port.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // the scenario: the server comes up a second later
+        Assert.False(nsock.HasExited);
+        using var listener = Loopback.Listen(port: port);
+        var appeared = Stopwatch.StartNew();
+        await nsock.AssertExitCodeAsync(0, Wait);
+        Assert.True(appeared.Elapsed < TimeSpan.FromSeconds(1), $"noticed after {appeared.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task Wait_without_a_listener_exits_4_at_the_deadline_naming_what_is_missing()
+    {
+        var port = Loopback.FreePort();
+        var clock = Stopwatch.StartNew();
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--wait", "1500ms", "127.0.0.1", port.ToString());
+        await nsock.AssertExitCodeAsync(4, Wait);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"gave up after {clock.Elapsed.TotalSeconds:0.00} s");
+        Assert.Contains($"127.0.0.1 {port}/tcp", ErrorLine.AssertSole(nsock, "wait"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wait_closed_returns_soon_after_the_listener_closes()
+    {
+        var listener = Loopback.Listen();
+        var port = Loopback.PortOf(listener);
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--wait", "10", "--closed", "127.0.0.1", port.ToString());
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken); // the scenario: the server goes away later
+        Assert.False(nsock.HasExited);
+        listener.Dispose();
+        var closed = Stopwatch.StartNew();
+        await nsock.AssertExitCodeAsync(0, Wait);
+        Assert.True(closed.Elapsed < TimeSpan.FromSeconds(1), $"noticed after {closed.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task After_a_successful_wait_the_command_runs_and_gives_the_exit_code()
+    {
+        using var listener = Loopback.Listen();
+        await using var nsock = RunningProcess.Nsock("connect", "-z", "--wait", "5", "127.0.0.1", Loopback.PortOf(listener).ToString(), "--", "sh", "-c", "echo ran; exit 7");
+        await nsock.AssertExitCodeAsync(7);
+        Assert.Equal("ran\n", nsock.Stdout.Text);
+    }
+
+    [Fact]
+    public async Task Full_range_scan_finds_exactly_the_listeners()
+    {
+        var listeners = Enumerable.Range(0, 4).Select(_ => Loopback.Listen()).ToList();
+        try
+        {
+            await using var nsock = RunningProcess.Nsock("connect", "-z", "--format", "json", "--open", "127.0.0.1", "1-65535");
+            await nsock.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            var found = Records(nsock).Select(r => r.GetProperty("port").GetInt32()).ToHashSet();
+            Assert.Superset(listeners.Select(Loopback.PortOf).ToHashSet(), found);
+            var others = found.Except(listeners.Select(Loopback.PortOf)).ToList();
+            var stillListening = others.Where(IsListening).ToList();
+            Assert.Equal(others, stillListening); // anything else found was a real listener of this machine
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
+    }
+
+    private static bool IsListening(int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
