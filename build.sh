@@ -47,7 +47,10 @@ pack() {
 install_tool() {
   pack
   dotnet tool uninstall --global nsock >/dev/null 2>&1 || true
-  dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources
+  # dotnet's own output repeats a PATH hint at length; ours below says it once. Shown on failure.
+  local output
+  output=$(dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources 2>&1) \
+    || { echo "$output" >&2; echo "build.sh: dotnet tool install failed" >&2; exit 1; }
   local tool="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools/nsock"
   echo "build.sh: installed; running it: nsock --version -> $("$tool" --version)" >&2
   case ":$PATH:" in

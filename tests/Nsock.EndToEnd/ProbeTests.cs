@@ -155,6 +155,49 @@ public sealed class ProbeTests
         Assert.Equal(["20", "21", "22", "80"], nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[2]));
     }
 
+    [Theory]
+    [InlineData("--open needs -z", "connect", "--open", "127.0.0.1", "80")]
+    [InlineData("--parallel needs -z", "connect", "--parallel", "4", "127.0.0.1", "80")]
+    [InlineData("--send-only does not apply to -z", "connect", "-z", "--send-only", "127.0.0.1", "80")]
+    [InlineData("--interactive does not apply to -z", "connect", "-z", "--interactive", "127.0.0.1", "80")]
+    [InlineData("--probe-data needs -z", "udp-send", "--probe-data", "x", "127.0.0.1", "9")]
+    [InlineData("--timeout needs -z", "unix", "-w", "1", "/nonexistent/s")]
+    [InlineData("--zero-io does not go with -l", "unix", "-l", "-z", "/nonexistent/s")]
+    public async Task Probe_options_fit_the_mode(string expected, params string[] args)
+    {
+        await using var nsock = RunningProcess.Nsock(args);
+        await nsock.CloseStdinAsync();
+        await nsock.AssertExitCodeAsync(2);
+        Assert.StartsWith($"nsock: {args[0]}: {expected}", ErrorLine.AssertSole(nsock, null, usage: true));
+    }
+
+    [Theory]
+    [InlineData("only makes sense with --wait", "connect", "-z", "--closed", "127.0.0.1", "80")]
+    [InlineData("keeps only the open ports' records", "connect", "-z", "--open", "127.0.0.1", "80")]
+    [InlineData("-z prints line or json records, not hex", "connect", "-z", "--format", "hex", "127.0.0.1", "80")]
+    [InlineData("a command after -- runs once a --wait succeeds", "connect", "-z", "127.0.0.1", "80", "--", "true")]
+    [InlineData("-z takes HOST PORTS pairs", "connect", "-z", "127.0.0.1", "80", "127.0.0.2")]
+    public async Task Probe_settings_that_do_not_go_together_are_usage_errors(string expected, params string[] args)
+    {
+        await using var nsock = RunningProcess.Nsock(args);
+        await nsock.AssertExitCodeAsync(2);
+        Assert.Contains(expected, ErrorLine.AssertSole(nsock, null, usage: true), StringComparison.Ordinal);
+    }
+
+    // Never more probes in flight than descriptors allow: at ulimit -n 128 a 3000-port range still completes.
+    [Fact]
+    public async Task A_range_fits_a_small_descriptor_limit()
+    {
+        using var listener = Loopback.Listen();
+        var port = Loopback.PortOf(listener);
+        var (low, high) = (Math.Max(1, port - 1500), Math.Min(65535, port + 1500));
+        await using var nsock = RunningProcess.NsockAfter("ulimit -n 128", "connect", "-z", "--parallel", "1000", "--format", "line", "--open", "127.0.0.1", $"{low}-{high}");
+        await nsock.WaitForExitAsync(Wait);
+        ErrorLine.AssertNoStackTrace(nsock.StderrLines);
+        Assert.Empty(nsock.StderrLines);
+        Assert.Contains(nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Split(' ')[2] == port.ToString());
+    }
+
     // ---- UDP ----
 
     [Fact]
@@ -270,37 +313,32 @@ public sealed class ProbeTests
         Assert.Equal("ran\n", nsock.Stdout.Text);
     }
 
+    // In a network namespace of its own, the only listeners are the test's: the scan must find exactly them.
     [Fact]
     public async Task Full_range_scan_finds_exactly_the_listeners()
     {
-        var listeners = Enumerable.Range(0, 4).Select(_ => Loopback.Listen()).ToList();
-        try
-        {
-            await using var nsock = RunningProcess.Nsock("connect", "-z", "--format", "json", "--open", "127.0.0.1", "1-65535");
-            await nsock.WaitForExitAsync(TimeSpan.FromSeconds(60));
-            var found = Records(nsock).Select(r => r.GetProperty("port").GetInt32()).ToHashSet();
-            Assert.Superset(listeners.Select(Loopback.PortOf).ToHashSet(), found);
-            var others = found.Except(listeners.Select(Loopback.PortOf)).ToList();
-            var stillListening = others.Where(IsListening).ToList();
-            Assert.Equal(others, stillListening); // anything else found was a real listener of this machine
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Dispose());
-        }
-    }
-
-    private static bool IsListening(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        using var dir = new UnixTempDir();
+        const string Script = """
+            ip link set lo up || exit 90
+            python3 -c '
+            import socket, sys, time
+            ls = []
+            for _ in range(4):
+                s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); ls.append(s)
+            open(sys.argv[1] + ".tmp", "w").write(" ".join(str(s.getsockname()[1]) for s in ls))
+            import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+            time.sleep(60)' "$1/ports" &
+            listeners=$!
+            for _ in $(seq 500); do [ -e "$1/ports" ] && break; sleep 0.01; done
+            "$2" connect -z --format json --open 127.0.0.1 1-65535
+            code=$?
+            kill $listeners
+            exit $code
+            """;
+        await using var scan = RunningProcess.Start("unshare", ["-n", "sh", "-c", Script, "sh", dir.FullName, NsockTool.Path]);
+        var code = await scan.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(code == 1, $"exit {code} (1: the closed ports); stderr:\n{scan.Stderr}");
+        var opened = File.ReadAllText(dir.File("ports")).Split(' ').Select(int.Parse).Order().ToArray();
+        Assert.Equal(opened, Records(scan).Select(r => r.GetProperty("port").GetInt32()));
     }
 }

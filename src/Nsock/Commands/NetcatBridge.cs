@@ -117,7 +117,8 @@ internal static class NetcatBridge
         var listen = flags.Contains('l');
         var udp = flags.Contains('u');
         var unix = flags.Contains('U');
-        if (flags.Contains('z') || flags.Contains('h'))
+        var probe = flags.Contains('z');
+        if (flags.Contains('h') || (probe && listen))
         {
             return null;
         }
@@ -125,11 +126,11 @@ internal static class NetcatBridge
         var command = unix ? "unix" : udp ? (listen ? "udp-recv" : "udp-send") : listen ? "listen" : "connect";
         var carried = command switch
         {
-            "unix" => "lkuvCdN",
+            "unix" => "lkuvCdNz",
             "listen" => "46kvnCdN",
-            "connect" => "46vnCdN",
+            "connect" => "46vnCdNz",
             "udp-recv" => "46vn",
-            _ => "46vn",
+            _ => "46vnz",
         };
         var line = new StringBuilder("nsock ").Append(command);
         var bundle = new string(flags.Where(carried.Contains).Distinct().ToArray());
@@ -152,7 +153,7 @@ internal static class NetcatBridge
                     operands.Add(value);
                     break;
                 case 'p' or 's' when command is "connect" or "udp-send":
-                case 'w' when command == "connect":
+                case 'w' when command == "connect" || probe:
                 case 'q' when command is "connect" or "listen" or "unix":
                 case 'i':
                     line.Append(" -").Append(letter).Append(' ').Append(Quote(value));
@@ -164,6 +165,8 @@ internal static class NetcatBridge
 
         var expected = command switch
         {
+            "connect" or "udp-send" when probe => (2, int.MaxValue),
+            "unix" when probe => (1, int.MaxValue),
             "connect" or "udp-send" => (2, 2),
             "listen" or "udp-recv" => (1, 2),
             _ => (1, 1),

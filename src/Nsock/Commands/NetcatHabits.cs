@@ -19,7 +19,7 @@ internal static class NetcatHabits
         "-U" or "--unixsock" => "unix sockets have their own command: 'nsock unix PATH' (-l to serve, -u for datagrams)",
         "-e" or "-c" or "--exec" or "--sh-exec" or "--lua-exec" =>
             "nsock does not run a program per connection (nc -e, ncat --exec) in this version; for /bin/cat, use 'nsock listen -k --echo PORT'",
-        "-z" or "--zero-io" => "port probing (nc -z) is not in this version of nsock",
+        "-z" or "--zero-io" => "probing is 'nsock connect -z HOST PORTS' (udp-send -z for UDP, unix -z for paths)",
         "-k" or "--keep-open" when command == "connect" => "-k is for servers: 'nsock listen -k PORT'",
         "-l" or "--listen" when command == "connect" => "to listen, use 'nsock listen PORT'",
         "-l" or "--listen" when command == "udp-send" => "to receive, use 'nsock udp-recv PORT'",

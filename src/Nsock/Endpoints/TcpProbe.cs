@@ -13,25 +13,39 @@ namespace Nsock.Endpoints;
 /// </summary>
 internal static class TcpProbe
 {
-    public static Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct) =>
-        OperatingSystem.IsLinux()
-            ? Task.Factory.StartNew(() => WithPoll(attempts, timeout, parallel, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            : WithSocketsAsync(attempts, timeout, parallel, ct);
+    public static async Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return await WithSocketsAsync(attempts, timeout, parallel, ct).ConfigureAwait(false);
+        }
 
-    private static ProbeOutcome[] WithPoll(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)
+        // One poll loop per CPU over its own share of the attempts: a loopback range is bound by
+        // system calls, and they run in parallel.
+        var results = new ProbeOutcome[attempts.Count];
+        var workers = Math.Clamp(Math.Min(Environment.ProcessorCount, attempts.Count / 1024), 1, Math.Max(1, parallel));
+        var share = (attempts.Count + workers - 1) / workers;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Factory.StartNew(
+            () => WithPoll(attempts, w * share, Math.Min(attempts.Count, (w + 1) * share), results, timeout, Math.Max(1, parallel / workers), ct),
+            ct,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default))).ConfigureAwait(false);
+        return results;
+    }
+
+    private static void WithPoll(IReadOnlyList<IPEndPoint> attempts, int from, int to, ProbeOutcome[] results, TimeSpan timeout, int parallel, CancellationToken ct)
     {
         const int SockStream = 1, SockNonblock = 0x800, SockCloexec = 0x80000, EInProgress = 115;
-        var results = new ProbeOutcome[attempts.Count];
         var pending = new List<(int Index, int Fd, long Start)>(parallel);
         var polls = new Libc.PollFd[parallel];
         var limit = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        var next = 0;
+        var next = from;
         try
         {
-            while (next < attempts.Count || pending.Count > 0)
+            while (next < to || pending.Count > 0)
             {
                 ct.ThrowIfCancellationRequested();
-                while (next < attempts.Count && pending.Count < parallel)
+                while (next < to && pending.Count < parallel)
                 {
                     var target = attempts[next];
                     var start = Stopwatch.GetTimestamp();
@@ -80,7 +94,9 @@ internal static class TcpProbe
                 for (var i = pending.Count - 1; i >= 0; i--)
                 {
                     var (index, fd, start) = pending[i];
-                    ProbeState? state = polls[i].Revents != 0 ? StateOf(Libc.SocketError(fd))
+                    var events = polls[i].Revents;
+                    ProbeState? state = (events & Libc.PollErr) != 0 ? StateOf(Libc.SocketError(fd))
+                        : events != 0 ? ProbeState.Open
                         : now - start >= limit ? ProbeState.TimedOut
                         : null;
                     if (state is { } done)
@@ -99,8 +115,6 @@ internal static class TcpProbe
                 Libc.Close(fd);
             }
         }
-
-        return results;
     }
 
     private static async Task<ProbeOutcome[]> WithSocketsAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)

@@ -18,6 +18,7 @@ internal static partial class Libc
     public const int FdCloexec = 1;
     public const short PollIn = 0x1;
     public const short PollOut = 0x4;
+    public const short PollErr = 0x8;
     public const int LockExclusive = 2;
     public const int LockNonBlocking = 4;
     public const int LockUnlock = 8;
