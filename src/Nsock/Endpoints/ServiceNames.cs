@@ -11,9 +11,23 @@ internal static class ServiceNames
 {
     private static readonly Dictionary<string, int> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["echo"] = 7, ["ftp"] = 21, ["ssh"] = 22, ["telnet"] = 23, ["smtp"] = 25, ["domain"] = 53, ["http"] = 80,
-        ["pop3"] = 110, ["imap"] = 143, ["https"] = 443, ["submission"] = 587, ["imaps"] = 993, ["pop3s"] = 995,
-        ["mysql"] = 3306, ["postgresql"] = 5432, ["redis"] = 6379, ["http-alt"] = 8080,
+        ["echo"] = 7,
+        ["ftp"] = 21,
+        ["ssh"] = 22,
+        ["telnet"] = 23,
+        ["smtp"] = 25,
+        ["domain"] = 53,
+        ["http"] = 80,
+        ["pop3"] = 110,
+        ["imap"] = 143,
+        ["https"] = 443,
+        ["submission"] = 587,
+        ["imaps"] = 993,
+        ["pop3s"] = 995,
+        ["mysql"] = 3306,
+        ["postgresql"] = 5432,
+        ["redis"] = 6379,
+        ["http-alt"] = 8080,
     };
 
     private static readonly Lazy<Dictionary<(string, string), int>> System = new(ReadSystemTable);
