@@ -141,15 +141,23 @@ internal sealed class ConnectionPair : IAsyncDisposable
         // too. IConnection.CloseWrite is synchronous and SslStream has only ShutdownAsync (in .NET 10
         // as before), so this is sync-over-async: a few bytes written to a socket with room for them.
         // A peer that has already gone needs no FIN, as in SocketConnection.CloseWrite.
+        // The FIN goes whatever happens to the close_notify, so a close_notify that fails shows up
+        // as the strict peer's assertion, never as a reader left waiting.
         void CloseWrite()
         {
-            relayTls.ShutdownAsync().GetAwaiter().GetResult();
             try
             {
-                relaySocket.Shutdown(SocketShutdown.Send);
+                relayTls.ShutdownAsync().GetAwaiter().GetResult();
             }
-            catch (SocketException)
+            finally
             {
+                try
+                {
+                    relaySocket.Shutdown(SocketShutdown.Send);
+                }
+                catch (SocketException)
+                {
+                }
             }
         }
 

@@ -63,8 +63,7 @@ internal static class TcpProbe
                             : new NsockException(ExitCodes.LocalResource, "socket", $"cannot make a socket (errno {errno})");
                     }
 
-                    var address = target.Serialize().Buffer.Span;
-                    var result = Libc.Connect(fd, address, address.Length) == 0 ? 0 : Errno.Last;
+                    var result = Libc.Connect(fd, Sockaddr(target), Sockaddr(target).Length) == 0 ? 0 : Errno.Last;
                     next++;
                     if (result == EInProgress)
                     {
@@ -72,8 +71,8 @@ internal static class TcpProbe
                         continue;
                     }
 
+                    results[next - 1] = new ProbeOutcome(result == 0 ? Accepted(fd, target) : StateOf(result), Stopwatch.GetElapsedTime(start));
                     Libc.Close(fd);
-                    results[next - 1] = new ProbeOutcome(StateOf(result), Stopwatch.GetElapsedTime(start));
                 }
 
                 if (pending.Count == 0)
@@ -96,7 +95,7 @@ internal static class TcpProbe
                     var (index, fd, start) = pending[i];
                     var events = polls[i].Revents;
                     ProbeState? state = (events & Libc.PollErr) != 0 ? StateOf(Libc.SocketError(fd))
-                        : events != 0 ? ProbeState.Open
+                        : events != 0 ? Accepted(fd, attempts[index])
                         : now - start >= limit ? ProbeState.TimedOut
                         : null;
                     if (state is { } done)
@@ -133,7 +132,7 @@ internal static class TcpProbe
                 try
                 {
                     await socket.ConnectAsync(attempts[i], limit.Token).ConfigureAwait(false);
-                    state = ProbeState.Open;
+                    state = attempts[i].Equals(socket.LocalEndPoint) ? ProbeState.Closed : ProbeState.Open; // met itself: see Accepted
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
@@ -153,6 +152,24 @@ internal static class TcpProbe
             }).ConfigureAwait(false);
         return results;
     }
+
+    private static ReadOnlySpan<byte> Sockaddr(IPEndPoint target) => target.Serialize().Buffer.Span;
+
+    // A connect to a local port nobody listens on can meet itself: when the kernel picks the very
+    // port as the source, TCP's simultaneous open connects the socket to itself. That is no server.
+    private static ProbeState Accepted(int fd, IPEndPoint target)
+    {
+        Span<byte> local = stackalloc byte[128];
+        var length = local.Length;
+        var wanted = Sockaddr(target);
+        return Libc.GetSockName(fd, local, ref length) == 0 && length == wanted.Length && SamePlace(local[..length], wanted)
+            ? ProbeState.Closed
+            : ProbeState.Open;
+    }
+
+    // Family, port and address; an IPv6 sockaddr's flow label (bytes 4-7) is not a place.
+    private static bool SamePlace(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        a.Length >= 24 ? a[..4].SequenceEqual(b[..4]) && a[8..24].SequenceEqual(b[8..24]) : a[..8].SequenceEqual(b[..8]);
 
     // Linux errno of a finished connect.
     private static ProbeState StateOf(int errno) => errno switch

@@ -45,6 +45,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, ReadOnlySpan<byte> address, int length);
 
+    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(int fd, Span<byte> address, ref int length);
+
     [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
     private static partial int GetSockOpt(int fd, int level, int name, out int value, ref int length);
 

@@ -30,13 +30,16 @@ internal sealed record ProbeRecord(string Target, string Address, int? Port, str
 /// </summary>
 internal static class PortProbe
 {
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(50);
+    // Between rounds of --wait: 5 ms at first, doubling, never more than 50 ms.
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
 
     /// <param name="probe">Runs one round over every target; the records in target and port order.</param>
     public static async Task<int> RunAsync(Func<CancellationToken, Task<ProbeRecord[]>> probe, ProbeSettings settings, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var deadline = settings.Wait;
+        var pause = FirstPause;
         ProbeRecord[] records;
         while (true)
         {
@@ -47,7 +50,8 @@ internal static class PortProbe
             }
 
             var left = deadline.Value - clock.Elapsed;
-            await Task.Delay(left < Pause ? left : Pause, ct).ConfigureAwait(false);
+            await Task.Delay(left < pause ? left : pause, ct).ConfigureAwait(false);
+            pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
         }
 
         await ReportAsync(records, settings, clock.Elapsed, ct).ConfigureAwait(false);
@@ -102,7 +106,10 @@ internal static class PortProbe
             Stderr.WriteLine($"{SafeText.Escape(Name(record))} {word} ({record.Elapsed.TotalMilliseconds:0.##} ms)");
         }
 
-        var counts = string.Join(", ", records.GroupBy(r => r.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.Word()}"));
+        // "3 open, 1021 closed, 0 timed out", then any other state found.
+        var counts = string.Join(", ", new[] { ProbeState.Open, ProbeState.Closed, ProbeState.TimedOut }
+            .Concat(records.Select(r => r.State).Distinct().Order().Where(s => s is not (ProbeState.Open or ProbeState.Closed or ProbeState.TimedOut)))
+            .Select(state => $"{records.Count(r => r.State == state)} {state.Word()}"));
         Stderr.WriteLine($"{counts} in {took.TotalSeconds:0.00} s");
     }
 

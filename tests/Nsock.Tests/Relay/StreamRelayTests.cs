@@ -159,7 +159,8 @@ public sealed class StreamRelayTests
         await pair.Peer.SendAsync("x\ny\n"u8.ToArray());
         await pair.Peer.CloseWriteAsync();
 
-        await relay.WaitAsync(Bound, Ct);
+        var result = await relay.WaitAsync(Bound, Ct);
+        Assert.True(result.Outcome == RelayOutcome.Completed, $"{result.Outcome}: {result.Error}");
         Assert.Equal("a\r\nb\r\nc\r\n", Encoding.ASCII.GetString(await pair.Peer.ReadToEndAsync()));
         Assert.Equal("x\ny\n", sink.Text);
     }
