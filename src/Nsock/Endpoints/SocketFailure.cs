@@ -24,7 +24,10 @@ internal static class SocketFailure
         SocketError.ConnectionRefused => "connection refused",
         SocketError.ConnectionReset => "connection reset by peer",
         SocketError.ConnectionAborted => "connection aborted",
-        SocketError.Shutdown or SocketError.NotConnected => "connection closed",
+        // EPIPE, which the runtime calls Shutdown: nsock never writes after its own shutdown, so
+        // the peer has gone (a reset whose error an earlier call already took).
+        SocketError.Shutdown => "broken pipe (the peer has closed the connection)",
+        SocketError.NotConnected => "connection closed",
         SocketError.TimedOut => "timed out",
         SocketError.HostUnreachable => "host unreachable",
         SocketError.NetworkUnreachable => "network unreachable",

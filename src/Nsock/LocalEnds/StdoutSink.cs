@@ -33,6 +33,12 @@ internal sealed class StdoutSink(Stream? stdout) : IRelaySink
 
             await stdout.WriteAsync(chunk, ct).ConfigureAwait(false);
         }
+        catch (IOException) when (ct.IsCancellationRequested)
+        {
+            // A pipe write cut short by the session's end fails as "operation canceled" (ECANCELED),
+            // not as a cancellation: it is the session ending, never a stdout failure.
+            throw new OperationCanceledException(ct);
+        }
         catch (IOException e)
         {
             throw Classify(e);
