@@ -15,8 +15,7 @@ internal sealed class SocketConnection(Socket socket, string peer) : IConnection
     public bool CanWaitReadable => true;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WaitReadableAsync(CancellationToken ct) =>
-        _ = await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
+    public ValueTask<int> WaitReadableAsync(CancellationToken ct) => socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct) => socket.ReceiveAsync(buffer, SocketFlags.None, ct);
 

@@ -14,13 +14,7 @@ internal sealed class StreamConnection(Stream stream, string peer, Action closeW
 
     public bool CanWaitReadable => zeroByteReads;
 
-    public async ValueTask WaitReadableAsync(CancellationToken ct)
-    {
-        if (zeroByteReads)
-        {
-            _ = await stream.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
-        }
-    }
+    public ValueTask<int> WaitReadableAsync(CancellationToken ct) => zeroByteReads ? stream.ReadAsync(Memory<byte>.Empty, ct) : ValueTask.FromResult(0);
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct) => stream.ReadAsync(buffer, ct);
 

@@ -16,8 +16,12 @@ internal interface IConnection : IDisposable
     /// </summary>
     bool CanWaitReadable { get; }
 
-    /// <summary>Completes once a read would not wait; at once where <see cref="CanWaitReadable"/> is false.</summary>
-    ValueTask WaitReadableAsync(CancellationToken ct);
+    /// <summary>
+    /// Completes once a read would not wait; at once where <see cref="CanWaitReadable"/> is false.
+    /// Its value means nothing: it is the zero-byte read's own task, handed on as it is, so that an
+    /// idle connection's wait costs no state machine of ours.
+    /// </summary>
+    ValueTask<int> WaitReadableAsync(CancellationToken ct);
 
     /// <summary>Reads what is there, up to <paramref name="buffer"/>'s length; 0 is the end of the stream.</summary>
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct);

@@ -26,7 +26,7 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
 
     public bool CanWaitReadable => inner.CanWaitReadable;
 
-    public ValueTask WaitReadableAsync(CancellationToken ct) => inner.WaitReadableAsync(ct);
+    public ValueTask<int> WaitReadableAsync(CancellationToken ct) => inner.WaitReadableAsync(ct);
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct)
     {
