@@ -34,6 +34,24 @@ internal enum ProbeState
 /// <summary>A probe's state and how long it took.</summary>
 internal readonly record struct ProbeOutcome(ProbeState State, TimeSpan Elapsed);
 
+/// <summary>Probes run concurrently, each timed; outcomes in the order of the attempts.</summary>
+internal static class ProbeOutcomes
+{
+    public static async Task<ProbeOutcome[]> EachAsync<T>(IReadOnlyList<T> attempts, int parallel, Func<T, CancellationToken, Task<ProbeState>> probe, CancellationToken ct)
+    {
+        var results = new ProbeOutcome[attempts.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, attempts.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                results[i] = new ProbeOutcome(await probe(attempts[i], token).ConfigureAwait(false), System.Diagnostics.Stopwatch.GetElapsedTime(start));
+            }).ConfigureAwait(false);
+        return results;
+    }
+}
+
 internal static class ProbeStates
 {
     /// <summary>The word for a state, in records and on stderr.</summary>

@@ -116,41 +116,32 @@ internal static class TcpProbe
         }
     }
 
-    private static async Task<ProbeOutcome[]> WithSocketsAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)
-    {
-        var results = new ProbeOutcome[attempts.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, attempts.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
-            async (i, token) =>
-            {
-                var start = Stopwatch.GetTimestamp();
-                using var socket = new Socket(attempts[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
-                limit.CancelAfter(timeout);
-                ProbeState state;
-                try
-                {
-                    await socket.ConnectAsync(attempts[i], limit.Token).ConfigureAwait(false);
-                    state = attempts[i].Equals(socket.LocalEndPoint) ? ProbeState.Closed : ProbeState.Open; // met itself: see Accepted
-                }
-                catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                {
-                    state = ProbeState.TimedOut;
-                }
-                catch (SocketException e)
-                {
-                    state = e.SocketErrorCode switch
-                    {
-                        SocketError.ConnectionRefused => ProbeState.Closed,
-                        SocketError.TimedOut => ProbeState.TimedOut,
-                        _ => ProbeState.Unreachable,
-                    };
-                }
+    private static Task<ProbeOutcome[]> WithSocketsAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct) =>
+        ProbeOutcomes.EachAsync(attempts, parallel, (target, token) => ConnectAsync(target, timeout, token), ct);
 
-                results[i] = new ProbeOutcome(state, Stopwatch.GetElapsedTime(start));
-            }).ConfigureAwait(false);
-        return results;
+    private static async Task<ProbeState> ConnectAsync(IPEndPoint target, TimeSpan timeout, CancellationToken ct)
+    {
+        using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(target, limit.Token).ConfigureAwait(false);
+            return target.Equals(socket.LocalEndPoint) ? ProbeState.Closed : ProbeState.Open; // met itself: see Accepted
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return ProbeState.TimedOut;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => ProbeState.Closed,
+                SocketError.TimedOut => ProbeState.TimedOut,
+                _ => ProbeState.Unreachable,
+            };
+        }
     }
 
     private static ReadOnlySpan<byte> Sockaddr(IPEndPoint target) => target.Serialize().Buffer.Span;

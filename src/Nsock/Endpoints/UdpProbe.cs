@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -11,19 +10,8 @@ namespace Nsock.Endpoints;
 /// </summary>
 internal static class UdpProbe
 {
-    public static async Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, byte[] data, TimeSpan timeout, int parallel, CancellationToken ct)
-    {
-        var results = new ProbeOutcome[attempts.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, attempts.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
-            async (i, token) =>
-            {
-                var start = Stopwatch.GetTimestamp();
-                results[i] = new ProbeOutcome(await ProbeAsync(attempts[i], data, timeout, token).ConfigureAwait(false), Stopwatch.GetElapsedTime(start));
-            }).ConfigureAwait(false);
-        return results;
-    }
+    public static Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, byte[] data, TimeSpan timeout, int parallel, CancellationToken ct) =>
+        ProbeOutcomes.EachAsync(attempts, parallel, (target, token) => ProbeAsync(target, data, timeout, token), ct);
 
     private static async Task<ProbeState> ProbeAsync(IPEndPoint target, byte[] data, TimeSpan timeout, CancellationToken ct)
     {
