@@ -10,8 +10,6 @@ namespace Nsock.Commands;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] RootFlags = ["-v", "--verbose", "--no-color"];
-
     /// <summary>The arguments for the parser, or null when the request has been answered already.</summary>
     /// <exception cref="NsockException">A usage error, written for the person who typed it.</exception>
     public static async Task<string[]?> PrepareAsync(RootCommand root, string[] args, CancellationToken ct)
@@ -39,9 +37,9 @@ internal static class CommandLine
                 return null;
             }
 
-            if (!RootFlags.Contains(args[i]))
+            if (!root.Options.Any(o => o.Recursive && (o.Name == args[i] || o.Aliases.Contains(args[i]))))
             {
-                throw NotACommand(args[i..]);
+                throw NotACommand(args[i..], root);
             }
 
             prefix.Add(args[i]);
@@ -49,7 +47,7 @@ internal static class CommandLine
 
         if (i == args.Length)
         {
-            throw NsockException.Usage("usage", $"a command is needed: {NetcatHabits.Commands}");
+            throw NsockException.Usage("usage", $"a command is needed: {CommandNames(root)}");
         }
 
         var name = args[i];
@@ -74,10 +72,10 @@ internal static class CommandLine
     private static bool IsOurs(Option option) => option is not (System.CommandLine.Help.HelpOption or VersionOption);
 
     // A word where a command belongs: a typo of one, a netcat command line, or something else.
-    private static NsockException NotACommand(string[] words, RootCommand? root = null)
+    private static NsockException NotACommand(string[] words, RootCommand root)
     {
         var first = words[0];
-        if (root is not null && DidYouMean.Suggest(first, root.Subcommands.Select(c => c.Name)) is { } near)
+        if (!first.StartsWith('-') && DidYouMean.Suggest(first, root.Subcommands.Select(c => c.Name)) is { } near)
         {
             return NsockException.Usage("usage", $"unknown command '{first}'; did you mean '{near}'?");
         }
@@ -95,7 +93,9 @@ internal static class CommandLine
         }
 
         return culprit.StartsWith('-')
-            ? NsockException.Usage("usage", $"unknown option '{culprit}'; the commands are {NetcatHabits.Commands}")
-            : NsockException.Usage("usage", $"unknown command '{first}'; the commands are {NetcatHabits.Commands}");
+            ? NsockException.Usage("usage", $"unknown option '{culprit}'; the commands are {CommandNames(root)}")
+            : NsockException.Usage("usage", $"unknown command '{first}'; the commands are {CommandNames(root)}");
     }
+
+    private static string CommandNames(RootCommand root) => string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
 }

@@ -96,9 +96,10 @@ internal static class ConnectCommand
 
     private static async Task<int> ProbeAsync(ParseResult parse, CancellationToken ct)
     {
-        var (targets, then) = SettingsFrom.ProbeTargets(parse, parse.GetValue(Operands)!, "tcp");
+        var (targets, then) = SettingsFrom.ProbeOperands(parse.GetValue(Operands) ?? []);
         var settings = SettingsFrom.Probe(parse, "tcp", then);
-        var round = await ProbeRounds.TcpAsync(targets, SettingsFrom.Family(parse), settings.Timeout, ProbeRounds.Parallel(parse.GetValue(Options.Parallel)), ct).ConfigureAwait(false);
+        var pairs = SettingsFrom.ProbePairs(parse, targets, "tcp");
+        var round = await ProbeRounds.TcpAsync(pairs, SettingsFrom.Family(parse), settings.Timeout, ProbeRounds.Parallel(parse.GetValue(Options.Parallel)), ct).ConfigureAwait(false);
         return await PortProbe.RunAsync(round, settings, ct).ConfigureAwait(false);
     }
 }

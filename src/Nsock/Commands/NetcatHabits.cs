@@ -7,8 +7,6 @@ namespace Nsock.Commands;
 /// </summary>
 internal static class NetcatHabits
 {
-    public const string Commands = "connect, listen, udp-send, udp-recv, unix, completions";
-
     /// <param name="command">The nsock command the option was given to.</param>
     /// <param name="option">The option as netcat spells it: <c>-e</c> or <c>--exec</c>.</param>
     public static string? Hint(string command, string option) => option switch

@@ -139,29 +139,25 @@ internal static class SettingsFrom
     }
 
 
-    /// <summary>With -z: HOST PORTS pairs (each host checked), and the command after a "--".</summary>
-    public static (List<(string Host, int[] Ports)> Targets, string[] Then) ProbeTargets(ParseResult parse, string[] operands, string protocol)
+    /// <summary>With -z: the operands before a "--" (what to probe), and the command after it.</summary>
+    public static (string[] Targets, string[] Then) ProbeOperands(string[] operands)
     {
         var dashes = Array.IndexOf(operands, "--");
-        var (targets, then) = dashes < 0 ? (operands, Array.Empty<string>()) : (operands[..dashes], operands[(dashes + 1)..]);
-        if (targets.Length == 0 || targets.Length % 2 != 0)
+        if (dashes < 0)
         {
-            throw NsockException.Usage(targets.LastOrDefault() ?? "-z", "-z takes HOST PORTS pairs (PORTS: 80, 80,443, 8000-8100, http)");
+            return (operands, []);
         }
 
-        if (dashes >= 0 && then.Length == 0)
-        {
-            throw NsockException.Usage("--", "a command to run goes after --");
-        }
-
-        if (then.Length > 0 && Given(parse, Options.Wait) is null)
-        {
-            throw NsockException.Usage(then[0], "a command after -- runs once a --wait succeeds: give --wait");
-        }
-
-        var pairs = targets.Chunk(2).Select(pair => (Host(parse, pair[0]), PortList.Parse(pair[1], protocol))).ToList();
-        return (pairs, then);
+        return dashes == operands.Length - 1
+            ? throw NsockException.Usage("--", "a command to run goes after --")
+            : (operands[..dashes], operands[(dashes + 1)..]);
     }
+
+    /// <summary>With -z: HOST PORTS pairs, each host checked and each PORTS read.</summary>
+    public static List<(string Host, int[] Ports)> ProbePairs(ParseResult parse, string[] targets, string protocol) =>
+        targets.Length == 0 || targets.Length % 2 != 0
+            ? throw NsockException.Usage(targets.LastOrDefault() ?? "-z", "-z takes HOST PORTS pairs (PORTS: 80, 80,443, 8000-8100, http)")
+            : [.. targets.Chunk(2).Select(pair => (Host(parse, pair[0]), PortList.Parse(pair[1], protocol)))];
 
     /// <summary>With -z: what counts as done, how long, what to print.</summary>
     public static ProbeSettings Probe(ParseResult parse, string protocol, string[] then)
@@ -176,6 +172,11 @@ internal static class SettingsFrom
         if (Given(parse, Options.UntilClosed) && Given(parse, Options.Wait) is null)
         {
             throw NsockException.Usage("--closed", "only makes sense with --wait");
+        }
+
+        if (then.Length > 0 && Given(parse, Options.Wait) is null)
+        {
+            throw NsockException.Usage(then[0], "a command after -- runs once a --wait succeeds: give --wait");
         }
 
         if (Given(parse, Options.OpenOnly) && format is null)

@@ -72,10 +72,11 @@ internal static class UdpSendCommand
     {
         if (parse.GetValue(Options.Zero))
         {
-            var (targets, then) = SettingsFrom.ProbeTargets(parse, [parse.GetValue(Host)!, parse.GetValue(Port)!, .. parse.GetValue(Texts) ?? []], "udp");
+            var (targets, then) = SettingsFrom.ProbeOperands([parse.GetValue(Host)!, parse.GetValue(Port)!, .. parse.GetValue(Texts) ?? []]);
             var settings = SettingsFrom.Probe(parse, "udp", then);
+            var pairs = SettingsFrom.ProbePairs(parse, targets, "udp");
             var data = Encoding.UTF8.GetBytes(parse.GetValue(Options.ProbeData) ?? "");
-            var round = await ProbeRounds.UdpAsync(targets, SettingsFrom.Family(parse), data, settings.Timeout, ProbeRounds.Parallel(parse.GetValue(Options.Parallel)), ct).ConfigureAwait(false);
+            var round = await ProbeRounds.UdpAsync(pairs, SettingsFrom.Family(parse), data, settings.Timeout, ProbeRounds.Parallel(parse.GetValue(Options.Parallel)), ct).ConfigureAwait(false);
             return await PortProbe.RunAsync(round, settings, ct).ConfigureAwait(false);
         }
 

@@ -114,20 +114,9 @@ internal static class UnixCommand
         var operands = parse.GetValue(Paths)!;
         if (parse.GetValue(Options.Zero))
         {
-            var dashes = Array.IndexOf(operands, "--");
-            string[] then = dashes < 0 ? [] : operands[(dashes + 1)..];
-            var paths = (dashes < 0 ? operands : operands[..dashes]).Select(UnixPath.Parse).ToList();
-            if (paths.Count == 0 || (dashes >= 0 && then.Length == 0))
-            {
-                throw NsockException.Usage("-z", paths.Count == 0 ? "give the PATH (or @name) to probe" : "a command to run goes after --");
-            }
-
+            var (targets, then) = SettingsFrom.ProbeOperands(operands);
             var settings = SettingsFrom.Probe(parse, parse.GetValue(Options.Dgram) ? "unix-dgram" : "unix", then);
-            if (then.Length > 0 && settings.Wait is null)
-            {
-                throw NsockException.Usage(then[0], "a command after -- runs once a --wait succeeds: give --wait");
-            }
-
+            var paths = targets.Length > 0 ? targets.Select(UnixPath.Parse).ToList() : throw NsockException.Usage("-z", "give the PATH (or @name) to probe");
             return await PortProbe.RunAsync(ProbeRounds.Unix(paths, parse.GetValue(Options.Dgram), settings.Timeout), settings, ct).ConfigureAwait(false);
         }
 

@@ -63,7 +63,8 @@ internal static class TcpProbe
                             : new NsockException(ExitCodes.LocalResource, "socket", $"cannot make a socket (errno {errno})");
                     }
 
-                    var result = Libc.Connect(fd, Sockaddr(target), Sockaddr(target).Length) == 0 ? 0 : Errno.Last;
+                    var address = Sockaddr(target);
+                    var result = Libc.Connect(fd, address, address.Length) == 0 ? 0 : Errno.Last;
                     next++;
                     if (result == EInProgress)
                     {
@@ -71,7 +72,7 @@ internal static class TcpProbe
                         continue;
                     }
 
-                    results[next - 1] = new ProbeOutcome(result == 0 ? Accepted(fd, target) : StateOf(result), Stopwatch.GetElapsedTime(start));
+                    results[next - 1] = new ProbeOutcome(result == 0 ? Accepted(fd, address) : StateOf(result), Stopwatch.GetElapsedTime(start));
                     Libc.Close(fd);
                 }
 
@@ -95,7 +96,7 @@ internal static class TcpProbe
                     var (index, fd, start) = pending[i];
                     var events = polls[i].Revents;
                     ProbeState? state = (events & Libc.PollErr) != 0 ? StateOf(Libc.SocketError(fd))
-                        : events != 0 ? Accepted(fd, attempts[index])
+                        : events != 0 ? Accepted(fd, Sockaddr(attempts[index]))
                         : now - start >= limit ? ProbeState.TimedOut
                         : null;
                     if (state is { } done)
@@ -148,11 +149,10 @@ internal static class TcpProbe
 
     // A connect to a local port nobody listens on can meet itself: when the kernel picks the very
     // port as the source, TCP's simultaneous open connects the socket to itself. That is no server.
-    private static ProbeState Accepted(int fd, IPEndPoint target)
+    private static ProbeState Accepted(int fd, ReadOnlySpan<byte> wanted)
     {
         Span<byte> local = stackalloc byte[128];
         var length = local.Length;
-        var wanted = Sockaddr(target);
         return Libc.GetSockName(fd, local, ref length) == 0 && length == wanted.Length && SamePlace(local[..length], wanted)
             ? ProbeState.Closed
             : ProbeState.Open;
