@@ -96,8 +96,8 @@ public sealed class HalfCloseTests
             await session.Nsock.Stdout.WaitForTextAsync(peerSends, RunningProcess.DefaultWait);
         }
 
-        // The delay is the subject of the test: a late reply after the peer's FIN still arrives.
-        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        // nsock has taken the peer's FIN (its stdout is closed) and is still up for a late reply.
+        await session.Nsock.Stdout.WaitForEndAsync(RunningProcess.DefaultWait);
         Assert.False(session.Nsock.HasExited, $"nsock ended after the peer's FIN; stderr:\n{session.Nsock.Stderr}");
         await session.Nsock.WriteStdinAsync("late");
         await session.Nsock.CloseStdinAsync();

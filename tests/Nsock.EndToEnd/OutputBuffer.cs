@@ -5,6 +5,7 @@ internal sealed class OutputBuffer
 {
     private readonly MemoryStream _bytes = new();
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public byte[] ToArray()
@@ -39,6 +40,22 @@ internal sealed class OutputBuffer
         }
 
         changed.TrySetResult();
+    }
+
+    /// <summary>The process closed its stdout: everything it wrote is here.</summary>
+    public void End() => _ended.TrySetResult();
+
+    /// <summary>Waits (bounded) until the process has closed its stdout, as a pipeline reader sees EOF.</summary>
+    public async Task WaitForEndAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _ended.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"stdout was not closed within {timeout.TotalSeconds} s; have {Length} bytes: {Preview()}");
+        }
     }
 
     /// <summary>Waits until <paramref name="done"/> holds for the bytes so far.</summary>

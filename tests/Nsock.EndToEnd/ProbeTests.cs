@@ -296,7 +296,11 @@ public sealed class ProbeTests
         var listener = Loopback.Listen();
         var port = Loopback.PortOf(listener);
         await using var nsock = RunningProcess.Nsock("connect", "-z", "--wait", "10", "--closed", "127.0.0.1", port.ToString());
-        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken); // the scenario: the server goes away later
+        using (await Loopback.AcceptAsync(listener, Wait))
+        {
+            // nsock's probe: it has seen the port open, and waits on.
+        }
+
         Assert.False(nsock.HasExited);
         listener.Dispose();
         var closed = Stopwatch.StartNew();
@@ -318,22 +322,16 @@ public sealed class ProbeTests
     public async Task Full_range_scan_finds_exactly_the_listeners()
     {
         using var dir = new UnixTempDir();
+        // python3 opens the listeners, then runs the scan itself while they listen.
         const string Script = """
             ip link set lo up || exit 90
-            python3 -c '
-            import socket, sys, time
+            exec python3 -c '
+            import socket, subprocess, sys
             ls = []
             for _ in range(4):
                 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); ls.append(s)
-            open(sys.argv[1] + ".tmp", "w").write(" ".join(str(s.getsockname()[1]) for s in ls))
-            import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-            time.sleep(60)' "$1/ports" &
-            listeners=$!
-            for _ in $(seq 500); do [ -e "$1/ports" ] && break; sleep 0.01; done
-            "$2" connect -z --format json --open 127.0.0.1 1-65535
-            code=$?
-            kill $listeners
-            exit $code
+            open(sys.argv[1], "w").write(" ".join(str(s.getsockname()[1]) for s in ls))
+            sys.exit(subprocess.call([sys.argv[2], "connect", "-z", "--format", "json", "--open", "127.0.0.1", "1-65535"]))' "$1/ports" "$2"
             """;
         await using var scan = RunningProcess.Start("unshare", ["-n", "sh", "-c", Script, "sh", dir.FullName, NsockTool.Path]);
         var code = await scan.WaitForExitAsync(TimeSpan.FromSeconds(60));

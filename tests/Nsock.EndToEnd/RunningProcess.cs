@@ -110,9 +110,10 @@ internal sealed partial class RunningProcess : IAsyncDisposable
                 changed = _stderrChanged.Task;
             }
 
+            // The command's task completes only once its stderr pipe is drained (CliWrap awaits
+            // the piping): by then every line has been seen.
             if (HasExited)
             {
-                await Task.Delay(50); // let the last stderr lines arrive before judging
                 lock (_gate)
                 {
                     if (seen == _stderr.Count)
@@ -147,8 +148,7 @@ internal sealed partial class RunningProcess : IAsyncDisposable
         var limit = timeout ?? DefaultWait;
         try
         {
-            var result = await _task.Task.WaitAsync(limit);
-            await Task.Delay(20); // stderr delegate may trail the exit by a moment
+            var result = await _task.Task.WaitAsync(limit); // completes after stdout and stderr are drained
             return result.ExitCode;
         }
         catch (TimeoutException)
@@ -199,6 +199,8 @@ internal sealed partial class RunningProcess : IAsyncDisposable
         {
             Stdout.Append(buffer.AsSpan(0, read));
         }
+
+        Stdout.End();
     }
 
     private void OnStderrLine(string line)

@@ -222,7 +222,7 @@ internal static class Unix
         var ended = process.WaitForExitAsync(limit + TimeSpan.FromSeconds(5));
         if (await Task.WhenAny(seen, ended) == ended && !seen.IsCompleted && ended.IsCompletedSuccessfully)
         {
-            await Task.Delay(50, TestContext.Current.CancellationToken); // the last output may trail the exit
+            // The exit is awaited only once stdout is drained: all output is in.
             Assert.True(seen.IsCompleted || process.Stdout.Text.Contains(text, StringComparison.Ordinal), $"{process.Program} exited ({ended.Result}) before printing '{text}'; stdout: {process.Stdout.Text}\nstderr:\n{process.Stderr}");
         }
 
