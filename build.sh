@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # nsock build entry point.
-#   ./build.sh install   pack, install nsock as a global dotnet tool from the local package, run it
-#   ./build.sh test      build everything, publish the Native AOT build, run every test (what CI runs)
-#   ./build.sh pack      make the tool package in artifacts/packages
+#   ./build.sh install   pack, install nsock as a global dotnet tool from the local packages, run it
+#   ./build.sh test      build everything, the tool packages too, run every test (what CI runs)
+#   ./build.sh pack      make the tool packages in artifacts/packages (Native AOT on linux-x64)
 #   ./build.sh build     build only
+#   ./build.sh bench     the benchmarks against socat, nc, ncat, nmap (bench/README.md; not a test)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,29 +39,9 @@ install_peers() {
 
 build() { need_dotnet; dotnet build nsock.sln -c "$configuration" -warnaserror --nologo -v quiet; }
 
-pack() {
-  need_dotnet
-  rm -rf artifacts/packages
-  dotnet pack src/Nsock/Nsock.csproj -c "$configuration" --nologo -v quiet -o artifacts/packages
-}
-
-install_tool() {
-  pack
-  dotnet tool uninstall --global nsock >/dev/null 2>&1 || true
-  # dotnet's own output repeats a PATH hint at length; ours below says it once. Shown on failure.
-  local output
-  output=$(dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources 2>&1) \
-    || { echo "$output" >&2; echo "build.sh: dotnet tool install failed" >&2; exit 1; }
-  local tool="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools/nsock"
-  echo "build.sh: installed; running it: nsock --version -> $("$tool" --version)" >&2
-  case ":$PATH:" in
-    *":$HOME/.dotnet/tools:"*) ;;
-    *) echo "build.sh: ~/.dotnet/tools is not on PATH; add it: export PATH=\"\$PATH:\$HOME/.dotnet/tools\"" >&2 ;;
-  esac
-}
-
-# The runtime identifier of a Native AOT build of nsock here, or nothing where the tests do not
-# expect one (only Linux x64/arm64 do).
+# The runtime identifier of a Native AOT build of nsock here, or nothing where none is made.
+# Only linux-x64 has a native tool package (Native AOT compiles for the machine it runs on); the
+# tests also publish one on linux-arm64 and musl.
 aot_rid() {
   [ "$(uname -s)" = Linux ] || return 0
   local libc=linux
@@ -71,11 +52,85 @@ aot_rid() {
   esac
 }
 
-# Some end-to-end tests run the Native AOT build too (artifacts/aot/nsock, see NsockTool.AotPath).
-# It is built in its own artifacts/aot-build, so src/Nsock's bin/obj (the framework-dependent
-# build the other tests run) are left alone. Where the tests expect it, a failed publish fails
-# the test run; a stale binary from an earlier run is removed first, never tested.
-publish_aot() {
+# Native AOT links with the platform's C toolchain; as root on Debian/Ubuntu, install it.
+need_aot_toolchain() {
+  { command -v clang || command -v gcc; } >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "build.sh: installing a C toolchain for the Native AOT build: clang zlib1g-dev" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang zlib1g-dev >/dev/null 2>&1 || true
+  fi
+  { command -v clang || command -v gcc; } >/dev/null
+}
+
+# The tool packages, in artifacts/packages (built in artifacts/pack-build, so that src's own
+# bin/obj, which the tests run, are left alone):
+#   nsock            the package users name: it points each platform at one of these two
+#   nsock.linux-x64  Native AOT, what linux-x64 installs (made only on linux-x64)
+#   nsock.any        framework-dependent, what every other platform installs
+pack() {
+  need_dotnet
+  rm -rf artifacts/packages
+  local common=(src/Nsock/Nsock.csproj -c "$configuration" --nologo -v quiet --artifacts-path artifacts/pack-build -o artifacts/packages)
+  local native=yes
+  if [ "$(aot_rid)" != linux-x64 ]; then
+    native=no
+  elif ! need_aot_toolchain; then
+    echo "build.sh: no C toolchain (clang or gcc): packing only the portable package" >&2
+    native=no
+  fi
+  # Without the native package, the pointer must not name it (the csproj names linux-x64 and any).
+  [ $native = yes ] || common+=(-p:ToolPackageRuntimeIdentifiers=any)
+  dotnet pack "${common[@]}"
+  dotnet pack "${common[@]}" -r any
+  if [ $native = yes ]; then
+    dotnet pack "${common[@]}" -r linux-x64 || { echo "build.sh: FAILED: the Native AOT package for linux-x64" >&2; return 1; }
+  fi
+}
+
+# The binary of a tool package, unpacked: what `dotnet tool install` would put on disk.
+unpack_tool() { # package-file path-in-package destination
+  python3 - "$@" <<'PY'
+import os, sys, zipfile
+package, member, destination = sys.argv[1:]
+os.makedirs(os.path.dirname(destination), exist_ok=True)
+with zipfile.ZipFile(package) as z, open(destination, "wb") as out:
+    out.write(z.read(member))
+os.chmod(destination, 0o755)
+PY
+}
+
+install_tool() {
+  pack
+  dotnet tool uninstall --global nsock >/dev/null 2>&1 || true
+  # dotnet's own output repeats a PATH hint at length; ours below says it once. Shown on failure.
+  local output
+  output=$(dotnet tool install --global nsock --add-source artifacts/packages --ignore-failed-sources 2>&1) \
+    || { echo "$output" >&2; echo "build.sh: dotnet tool install failed" >&2; exit 1; }
+  local tool="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools/nsock"
+  local kind="framework-dependent"
+  case $(readlink -f "$tool") in */linux-x64/nsock) kind="Native AOT, linux-x64" ;; esac
+  echo "build.sh: installed ($kind); running it: nsock --version -> $("$tool" --version)" >&2
+  echo "build.sh: startup: $(startup_ms "$tool") ms per 'nsock --version' (mean of 20 runs)" >&2
+  case ":$PATH:" in
+    *":$HOME/.dotnet/tools:"*) ;;
+    *) echo "build.sh: ~/.dotnet/tools is not on PATH; add it: export PATH=\"\$PATH:\$HOME/.dotnet/tools\"" >&2 ;;
+  esac
+}
+
+startup_ms() {
+  local start end
+  "$1" --version >/dev/null # warm the page cache
+  start=$(date +%s%N)
+  for _ in $(seq 20); do "$1" --version >/dev/null; done
+  end=$(date +%s%N)
+  echo $(((end - start) / 20000000)).$(((end - start) / 200000 % 100))
+}
+
+# The Native AOT build the tests run (NsockTool.AotPath): on linux-x64 the very binary of the
+# native tool package; elsewhere on Linux, published for the tests. A stale binary from an
+# earlier run is removed first, never tested; where the tests expect one, a failure fails the run.
+aot_for_tests() {
   rm -rf artifacts/aot
   local rid
   rid=$(aot_rid)
@@ -83,23 +138,37 @@ publish_aot() {
     echo "build.sh: no Native AOT build on $(uname -s) $(uname -m); its tests are skipped" >&2
     return 0
   fi
-  if ! dotnet publish src/Nsock/Nsock.csproj -c "$configuration" -r "$rid" -p:PublishAot=true \
+  if [ "$rid" = linux-x64 ]; then
+    pack || return 1
+    local package
+    package=$(ls artifacts/packages/nsock.linux-x64.*.nupkg 2>/dev/null | head -1)
+    [ -n "$package" ] || { echo "build.sh: FAILED: no Native AOT package (it needs a C toolchain: clang or gcc, and zlib1g-dev)" >&2; return 1; }
+    unpack_tool "$package" tools/any/linux-x64/nsock artifacts/aot/nsock
+  elif need_aot_toolchain && dotnet publish src/Nsock/Nsock.csproj -c "$configuration" -r "$rid" \
       --artifacts-path artifacts/aot-build -o artifacts/aot --nologo -v quiet; then
-    echo "build.sh: FAILED: Native AOT publish for $rid (it needs a C toolchain: clang or gcc, and zlib1g-dev); the tests of the AOT build will fail" >&2
+    :
+  else
+    echo "build.sh: FAILED: Native AOT publish for $rid (it needs a C toolchain: clang or gcc, and zlib1g-dev)" >&2
     return 1
   fi
-  [ -x artifacts/aot/nsock ] || { echo "build.sh: FAILED: Native AOT publish made no artifacts/aot/nsock" >&2; return 1; }
+  [ -x artifacts/aot/nsock ] || { echo "build.sh: FAILED: no Native AOT build at artifacts/aot/nsock" >&2; return 1; }
 }
 
+# Unit tests once; the end-to-end suite against the framework-dependent build and again against
+# the Native AOT build, which is what linux-x64 installs.
 run_tests() {
   need_dotnet
   install_peers
   build
   local failed=0
-  publish_aot || failed=1
-  for project in tests/Nsock.Tests tests/Nsock.EndToEnd; do
-    dotnet test --project "$project" -c "$configuration" --no-build "$@" || failed=1
-  done
+  aot_for_tests || failed=1
+  dotnet test --project tests/Nsock.Tests -c "$configuration" --no-build "$@" || failed=1
+  echo "build.sh: end-to-end tests, framework-dependent build" >&2
+  dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@" || failed=1
+  if [ -x artifacts/aot/nsock ]; then
+    echo "build.sh: end-to-end tests, Native AOT build (artifacts/aot/nsock)" >&2
+    NSOCK_TOOL="$PWD/artifacts/aot/nsock" dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@" || failed=1
+  fi
   return $failed
 }
 
@@ -107,6 +176,7 @@ case "${1:-}" in
   install) install_tool ;;
   test) shift; run_tests "$@" ;;
   pack) pack ;;
+  bench) shift; install_peers; build; aot_for_tests; exec bench/run.sh "$@" ;;
   build) build ;;
-  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -57,6 +57,8 @@ internal sealed class SocketConnection(Socket socket, string peer) : IConnection
         }
     }
 
+    public System.Runtime.InteropServices.SafeHandle Descriptor => socket.SafeHandle;
+
     public Exception Explain(Exception failure) => failure is SocketException e ? SocketFailure.From(e, peer) : failure;
 
     public void Dispose() => socket.Dispose();

@@ -17,8 +17,7 @@ internal sealed class UnixStreamListener : IStreamListener
     private readonly Socket _listener;
     private readonly UnixSocketFile? _file;
     private readonly string _name;
-    private readonly int _wakeRead;
-    private readonly int _wakeWrite;
+    private readonly WakePipe _wake;
     private Task? _polling;
 
     /// <param name="listener">Bound and listening, in non-blocking mode.</param>
@@ -27,13 +26,7 @@ internal sealed class UnixStreamListener : IStreamListener
         _listener = listener;
         _file = file;
         _name = name;
-        Span<int> wake = stackalloc int[2];
-        if (Libc.Pipe(wake) != 0)
-        {
-            throw new NsockException(ExitCodes.LocalResource, name, Libc.Describe(Errno.Last));
-        }
-
-        (_wakeRead, _wakeWrite) = (wake[0], wake[1]);
+        _wake = WakePipe.Open(name);
     }
 
     public async ValueTask<IConnection> AcceptAsync(CancellationToken ct)
@@ -65,11 +58,10 @@ internal sealed class UnixStreamListener : IStreamListener
     {
         // A wait still polling would read the wake-up pipe after it is closed, perhaps from a
         // descriptor that has taken its number since: wake it and let it finish first.
-        _ = Libc.Write(_wakeWrite, [1], 1);
+        _wake.Wake();
         _polling?.Wait(TimeSpan.FromSeconds(1));
         _listener.Dispose();
-        _ = Libc.Close(_wakeRead);
-        _ = Libc.Close(_wakeWrite);
+        _wake.Dispose();
         _file?.Dispose();
     }
 
@@ -107,19 +99,19 @@ internal sealed class UnixStreamListener : IStreamListener
     private async Task WaitForClientAsync(CancellationToken ct)
     {
         var listener = (int)_listener.Handle;
-        using (ct.UnsafeRegister(_ => _ = Libc.Write(_wakeWrite, [1], 1), null))
+        using (ct.UnsafeRegister(_ => _wake.Wake(), null))
         {
             await (_polling = Task.Factory.StartNew(
                 () =>
                 {
-                    Span<Libc.PollFd> fds = [new() { Fd = listener, Events = Libc.PollIn }, new() { Fd = _wakeRead, Events = Libc.PollIn }];
+                    Span<Libc.PollFd> fds = [new() { Fd = listener, Events = Libc.PollIn }, new() { Fd = _wake.ReadEnd, Events = Libc.PollIn }];
                     while (Libc.Poll(fds, 2, -1) < 0 && Errno.Last == Errno.EINTR)
                     {
                     }
 
                     if ((fds[1].Revents & Libc.PollIn) != 0)
                     {
-                        _ = Libc.Read(_wakeRead, stackalloc byte[1], 1); // this wake-up is used
+                        _wake.Consume(); // this wake-up is used
                     }
                 },
                 CancellationToken.None,

@@ -7,9 +7,12 @@ namespace Nsock.LocalEnds;
 /// cancels); a regular file or device never blocks for long, so it is read synchronously, as an
 /// "async" read there is a thread pool hop around the same read(2). Read errors count as EOF.
 /// </summary>
-internal sealed class StdinSource(Stream stream) : IRelaySource
+/// <param name="descriptor">fd 0, where the kernel may read it directly (see <see cref="IRelaySource.Descriptor"/>).</param>
+internal sealed class StdinSource(Stream stream, int? descriptor = null) : IRelaySource
 {
     private readonly bool _readInline = stream is not System.IO.Pipes.PipeStream;
+
+    public int? Descriptor => descriptor;
 
     /// <summary>stdin as a source: a terminal (or Windows' console) through <see cref="TerminalSource"/>, anything else through this.</summary>
     public static IRelaySource Open(int bufferSize)
@@ -17,7 +20,7 @@ internal sealed class StdinSource(Stream stream) : IRelaySource
         var stream = StdioHandles.OpenStdin();
         return StdioHandles.StdinIsTerminal || OperatingSystem.IsWindows()
             ? new TerminalSource(stream, bufferSize)
-            : new StdinSource(stream);
+            : new StdinSource(stream, stream == Stream.Null ? null : 0);
     }
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct)

@@ -16,6 +16,9 @@ internal sealed class StdoutSink(Stream? stdout) : IRelaySink
     // "async" write there is a thread pool hop around the same write(2).
     private readonly bool _writeInline = stdout is not System.IO.Pipes.PipeStream;
 
+    /// <summary>fd 1, unless it is a terminal (written through the stream) or missing.</summary>
+    public int? Descriptor => stdout is null || OperatingSystem.IsWindows() || StdioHandles.StdoutIsTerminal ? null : 1;
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
         if (stdout is null)

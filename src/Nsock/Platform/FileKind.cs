@@ -22,6 +22,17 @@ internal enum FileKindValue
     Unknown,
 }
 
+/// <summary>What an open descriptor is, as far as moving bytes through it goes.</summary>
+internal enum DescriptorKind
+{
+    Unknown,
+    Pipe,
+    RegularFile,
+    CharacterDevice,
+    Socket,
+    Other,
+}
+
 /// <summary>A file's device and inode: the same however the path is spelled, and different for a new file at the same name.</summary>
 internal readonly record struct FileIdentity(ulong Device, ulong Inode);
 
@@ -33,12 +44,37 @@ internal static partial class FileKind
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
     private const int TypeMask = 0xF000;
     private const int SocketType = 0xC000;
 
     public static FileKindValue Of(string path) => Read(path, followLinks: false).Kind;
+
+    /// <summary>The type of the file an open descriptor refers to (Linux; elsewhere unknown).</summary>
+    public static DescriptorKind OfDescriptor(int fd)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return DescriptorKind.Unknown;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        if (Statx(fd, string.Empty, AtEmptyPath, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return DescriptorKind.Unknown;
+        }
+
+        return (BitConverter.ToUInt16(buffer[28..]) & TypeMask) switch
+        {
+            0x1000 => DescriptorKind.Pipe,
+            0x2000 => DescriptorKind.CharacterDevice,
+            0x8000 => DescriptorKind.RegularFile,
+            SocketType => DescriptorKind.Socket,
+            _ => DescriptorKind.Other,
+        };
+    }
 
     /// <summary>Device and inode of the file at <paramref name="path"/>, following symlinks; null when unreadable.</summary>
     public static FileIdentity? IdentityOf(string path) => Read(path, followLinks: true).Identity;

@@ -33,6 +33,12 @@ internal interface IConnection : IDisposable
     void CloseWrite();
 
     /// <summary>
+    /// The socket under this connection, where the kernel may move its bytes itself (splice); null
+    /// where bytes must pass through nsock (TLS, a child's pipes, a transform on the way).
+    /// </summary>
+    System.Runtime.InteropServices.SafeHandle? Descriptor => null;
+
+    /// <summary>
     /// A failure of this connection in nsock's words, naming the peer (a reset, an abort), or the
     /// exception itself when it is not about the connection. Errors are classified here, once.
     /// </summary>

@@ -8,6 +8,12 @@ internal interface IRelaySink
 
     /// <summary>The socket has ended: flush and close, so whoever reads this sees EOF.</summary>
     ValueTask CompleteAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The descriptor this sink writes, where nothing else writes it meanwhile and the bytes land
+    /// unchanged (stdout that is a pipe, file or device), so the kernel may move them; else null.
+    /// </summary>
+    int? Descriptor => null;
 }
 
 /// <summary>The reader of a sink went away (stdout is a closed pipe): the session ends quietly.</summary>

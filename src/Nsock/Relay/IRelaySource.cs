@@ -12,4 +12,10 @@ internal interface IRelaySource
     /// here; one that cannot tell completes at once.
     /// </summary>
     ValueTask WaitForDataAsync(CancellationToken ct) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// The descriptor this source reads, where nothing else reads it meanwhile and the bytes go
+    /// out unchanged (stdin that is a pipe or file), so the kernel may move them; else null.
+    /// </summary>
+    int? Descriptor => null;
 }

@@ -46,6 +46,11 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         byte[]? buffer = null;
         try
         {
+            if (await KernelPump.SendAsync(connection, source, ct).ConfigureAwait(false) is { } moved)
+            {
+                return Ended(moved);
+            }
+
             var fairness = default(FairShare);
             while (true)
             {
@@ -88,6 +93,11 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         byte[]? buffer = null;
         try
         {
+            if (end.Sink is { } direct && await KernelPump.ReceiveAsync(connection, direct, ct).ConfigureAwait(false) is { } moved)
+            {
+                return Ended(moved);
+            }
+
             var drained = true;
             var fairness = default(FairShare);
             while (true)

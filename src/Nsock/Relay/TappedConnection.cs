@@ -39,7 +39,20 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
 
     public void CloseWrite() => inner.CloseWrite();
 
+    /// <summary>The socket, for the kernel to move bytes, only while nothing here changes or shows them.</summary>
+    public System.Runtime.InteropServices.SafeHandle? Descriptor => _crlf is null && _hex is null ? inner.Descriptor : null;
+
     public Exception Explain(Exception failure) => inner.Explain(failure);
+
+    /// <summary>Bytes the kernel sent for us (see <see cref="Descriptor"/>).</summary>
+    public void CountSent(long count) => Sent(count);
+
+    /// <summary>Bytes the kernel received for us (see <see cref="Descriptor"/>).</summary>
+    public void CountReceived(long count)
+    {
+        Interlocked.Add(ref _bytesReceived, count);
+        Clock.Touch();
+    }
 
     public void Dispose() => inner.Dispose();
 
@@ -50,8 +63,7 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
     {
         if (count > 0)
         {
-            Interlocked.Add(ref _bytesReceived, count);
-            Clock.Touch();
+            CountReceived(count);
             _hex?.Received(buffer.Span[..count]);
         }
 
@@ -93,7 +105,7 @@ internal sealed class TappedConnection(IConnection inner, RelayOptions options) 
         Sent(length);
     }
 
-    private void Sent(int length)
+    private void Sent(long length)
     {
         Interlocked.Add(ref _bytesSent, length);
         Clock.Touch();
