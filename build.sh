@@ -84,7 +84,7 @@ pack() {
   dotnet pack "${common[@]}"
   dotnet pack "${common[@]}" -r any
   if [ $native = yes ]; then
-    dotnet pack "${common[@]}" -r linux-x64 || { echo "build.sh: FAILED: the Native AOT package for linux-x64" >&2; return 1; }
+    dotnet pack "${common[@]}"  -r linux-x64 || { echo "build.sh: FAILED: the Native AOT package for linux-x64" >&2; return 1; }
   fi
 }
 

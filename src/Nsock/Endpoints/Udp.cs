@@ -69,6 +69,8 @@ internal static class Udp
         }
     }
 
+    private const int ReceiveBufferBytes = 4 * 1024 * 1024;
+
     public static async Task<IDatagramChannel> BindReceiverAsync(UdpBindAddress bind, int sendSize, CancellationToken ct)
     {
         var group = bind.Group is null ? null : await ResolveGroupAsync(bind.Group, bind.Family, ct).ConfigureAwait(false);
@@ -87,6 +89,10 @@ internal static class Udp
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             }
 
+            // Datagrams that arrive while nsock is busy (starting up, writing to a slow stdout)
+            // wait in the receive buffer, and what does not fit is lost: ask for a large one.
+            // The system caps it (net.core.rmem_max on Linux) without complaint.
+            socket.ReceiveBufferSize = ReceiveBufferBytes;
             Bind(socket, local);
             if (group is not null)
             {

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Nsock.Platform;
 
 /// <summary>
@@ -15,7 +13,8 @@ internal static class DiagnosticPort
 {
     public static void Close()
     {
-        if (!OperatingSystem.IsLinux() || !RuntimeFeature.IsDynamicCodeSupported || StartTime() is not { } start)
+        // Only a runtime started by the .NET host has them; the host names its assemblies then.
+        if (!OperatingSystem.IsLinux() || AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is null || StartTime() is not { } start)
         {
             return;
         }
