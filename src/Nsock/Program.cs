@@ -18,8 +18,8 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 }
 
 using var signals = new SignalHandling();
-var root = Root.Create();
-var commandName = args.FirstOrDefault(a => !a.StartsWith('-')) is { } first && root.Subcommands.Any(c => c.Name == first) ? first : null;
+var commandName = args.FirstOrDefault(a => !a.StartsWith('-')) is { } first && Root.CommandNames.Contains(first) ? first : null;
+var root = Root.Create(commandName);
 try
 {
     var prepared = await CommandLine.PrepareAsync(root, args, signals.Token);

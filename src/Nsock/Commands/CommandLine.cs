@@ -39,7 +39,7 @@ internal static class CommandLine
 
             if (!root.Options.Any(o => o.Recursive && (o.Name == args[i] || o.Aliases.Contains(args[i]))))
             {
-                throw NotACommand(args[i..], root);
+                throw NotACommand(args[i..]);
             }
 
             prefix.Add(args[i]);
@@ -47,14 +47,14 @@ internal static class CommandLine
 
         if (i == args.Length)
         {
-            throw NsockException.Usage("usage", $"a command is needed: {CommandNames(root)}");
+            throw NsockException.Usage("usage", $"a command is needed: {CommandList}");
         }
 
         var name = args[i];
         var command = root.Subcommands.FirstOrDefault(c => c.Name == name);
         if (command is null)
         {
-            throw NotACommand(args[i..], root);
+            throw NotACommand(args[i..]);
         }
 
         var rest = args[(i + 1)..];
@@ -72,10 +72,10 @@ internal static class CommandLine
     private static bool IsOurs(Option option) => option is not (System.CommandLine.Help.HelpOption or VersionOption);
 
     // A word where a command belongs: a typo of one, a netcat command line, or something else.
-    private static NsockException NotACommand(string[] words, RootCommand root)
+    private static NsockException NotACommand(string[] words)
     {
         var first = words[0];
-        if (!first.StartsWith('-') && DidYouMean.Suggest(first, root.Subcommands.Select(c => c.Name)) is { } near)
+        if (!first.StartsWith('-') && DidYouMean.Suggest(first, Root.CommandNames) is { } near)
         {
             return NsockException.Usage("usage", $"unknown command '{first}'; did you mean '{near}'?");
         }
@@ -93,9 +93,9 @@ internal static class CommandLine
         }
 
         return culprit.StartsWith('-')
-            ? NsockException.Usage("usage", $"unknown option '{culprit}'; the commands are {CommandNames(root)}")
-            : NsockException.Usage("usage", $"unknown command '{first}'; the commands are {CommandNames(root)}");
+            ? NsockException.Usage("usage", $"unknown option '{culprit}'; the commands are {CommandList}")
+            : NsockException.Usage("usage", $"unknown command '{first}'; the commands are {CommandList}");
     }
 
-    private static string CommandNames(RootCommand root) => string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+    private static string CommandList => string.Join(", ", Root.CommandNames);
 }

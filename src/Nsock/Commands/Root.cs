@@ -6,19 +6,37 @@ namespace Nsock.Commands;
 /// <summary>The command tree, each command's help page, and what nsock says about itself.</summary>
 internal static class Root
 {
-    public static RootCommand Create()
+    private static readonly (string Name, Func<Command> Create)[] Commands =
+    [
+        ("connect", ConnectCommand.Create),
+        ("listen", ListenCommand.Create),
+        ("udp-send", UdpSendCommand.Create),
+        ("udp-recv", UdpRecvCommand.Create),
+        ("unix", UnixCommand.Create),
+        ("completions", CompletionsCommand.Create),
+    ];
+
+    /// <summary>Every command's name, in the order help lists them.</summary>
+    public static IEnumerable<string> CommandNames => Commands.Select(c => c.Name);
+
+    /// <summary>
+    /// The tree with every command, or with only <paramref name="only"/> where that names one: a
+    /// command's options, parsers and help take a millisecond to build, and a port check in a
+    /// loop pays for them at every start.
+    /// </summary>
+    public static RootCommand Create(string? only = null)
     {
         var root = new RootCommand("nsock: a netcat for every socket family; bytes between a socket and stdin/stdout")
         {
             Options.Verbose,
             Options.NoColor,
-            ConnectCommand.Create(),
-            ListenCommand.Create(),
-            UdpSendCommand.Create(),
-            UdpRecvCommand.Create(),
-            UnixCommand.Create(),
-            CompletionsCommand.Create(),
         };
+        var wanted = Commands.Any(c => c.Name == only) ? Commands.Where(c => c.Name == only) : Commands;
+        foreach (var (_, create) in wanted)
+        {
+            root.Subcommands.Add(create());
+        }
+
         root.Directives.Clear(); // "[name]" is an operand, never a parser directive
         return root;
     }

@@ -13,8 +13,7 @@ internal static class DiagnosticPort
 {
     public static void Close()
     {
-        // Only a runtime started by the .NET host has them; the host names its assemblies then.
-        if (!OperatingSystem.IsLinux() || AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is null || StartTime() is not { } start)
+        if (!OperatingSystem.IsLinux() || !HostedRuntime.IsHosted || StartTime() is not { } start)
         {
             return;
         }

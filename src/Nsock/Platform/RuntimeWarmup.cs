@@ -14,7 +14,7 @@ internal static class RuntimeWarmup
 {
     public static void BeforeServing()
     {
-        if (!RuntimeFeature.IsDynamicCodeSupported)
+        if (!HostedRuntime.IsHosted)
         {
             return;
         }
