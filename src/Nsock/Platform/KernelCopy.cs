@@ -74,24 +74,25 @@ internal static partial class KernelCopy
         var thread = new Thread(
             () =>
             {
-                KernelCopyEnd end;
                 try
                 {
                     var copy = new Copy(input, output, moved, wake, ct);
-                    end = route switch
+                    done.SetResult(route switch
                     {
                         Route.SendFile => copy.SendFile(),
                         Route.Splice => copy.Splice(),
                         _ => copy.ThroughPipe(),
-                    };
+                    });
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e); // the awaiting pump reports it; a thread of ours never takes the process down
                 }
                 finally
                 {
                     cancelled.Dispose(); // waits for a wake-up in progress: only then may the pipe close
                     wake.Dispose();
                 }
-
-                done.SetResult(end);
             },
             maxStackSize: 256 * 1024)
         {
@@ -178,7 +179,7 @@ internal static partial class KernelCopy
         public KernelCopyEnd ThroughPipe()
         {
             Span<int> pipe = stackalloc int[2];
-            if (Pipe2(ref MemoryMarshal.GetReference(pipe), Libc.OCloexec | ONonBlock) != 0)
+            if (Libc.Pipe2(pipe, Libc.OCloexec | ONonBlock) != 0)
             {
                 return new KernelCopyEnd(KernelCopyEnding.Unsupported);
             }
@@ -334,9 +335,6 @@ internal static partial class KernelCopy
 
     [LibraryImport("libc", EntryPoint = "sendfile", SetLastError = true)]
     private static partial nint SendFileCall(int output, int input, IntPtr offset, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    private static partial int Pipe2(ref int fds, int flags);
 
     // fcntl with an int argument: the variadic call is safe through a fixed signature on Linux's
     // x64 and arm64 ABIs, the only ones this class runs on.

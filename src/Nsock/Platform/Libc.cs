@@ -92,6 +92,10 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "pipe", SetLastError = true)]
     public static partial int Pipe(Span<int> fds);
 
+    /// <summary>pipe2(2), Linux: a pipe with flags (O_CLOEXEC, O_NONBLOCK) set at once.</summary>
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(Span<int> fds, int flags);
+
     /// <summary>recv(2) flags, Linux values: look without taking, report a datagram's full length, do not wait.</summary>
     public const int MsgPeek = 0x2, MsgTrunc = 0x20, MsgDontWait = 0x40;
 

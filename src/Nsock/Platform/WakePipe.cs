@@ -16,10 +16,17 @@ internal sealed class WakePipe : IDisposable
     /// <summary>Opens one; <paramref name="what"/> names the failure (out of descriptors).</summary>
     public static WakePipe Open(string what)
     {
+        // Close-on-exec, so that no child nsock starts (a -z command) holds it open.
         Span<int> ends = stackalloc int[2];
-        if (Libc.Pipe(ends) != 0)
+        if ((OperatingSystem.IsLinux() ? Libc.Pipe2(ends, Libc.OCloexec) : Libc.Pipe(ends)) != 0)
         {
             throw new NsockException(ExitCodes.LocalResource, what, Libc.Describe(Errno.Last));
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            _ = Libc.IoctlNoArgument(ends[0], Libc.FioClex);
+            _ = Libc.IoctlNoArgument(ends[1], Libc.FioClex);
         }
 
         return new WakePipe(ends[0], ends[1]);

@@ -31,14 +31,22 @@ internal static class KernelPump
                 return null;
             case KernelCopyEnding.Cancelled:
                 return new PumpEnd(PumpEnding.Stopped);
-            case KernelCopyEnding.Failed when SocketErrno.ConnectionError(end.Errno) is { } error:
-                return new PumpEnd(PumpEnding.Failed, connection.Explain(new System.Net.Sockets.SocketException((int)error)));
+            case KernelCopyEnding.Failed when !IsReadError(end.Errno):
+                return new PumpEnd(PumpEnding.Failed, ConnectionFailure(connection, end.Errno));
             default:
                 // The end of stdin; a read error counts as one too, as in StdinSource.
                 connection.CloseWrite();
                 return new PumpEnd(PumpEnding.SourceEnded);
         }
     }
+
+    // Errors of reading a pipe or file; any other error of a copy to the socket is the socket's.
+    private static bool IsReadError(int errno) => errno is 5 /* EIO */ or 6 /* ENXIO */ or 21 /* EISDIR */;
+
+    private static Exception ConnectionFailure(TappedConnection connection, int errno) =>
+        SocketErrno.ConnectionError(errno) is { } error
+            ? connection.Explain(new System.Net.Sockets.SocketException((int)error))
+            : new NsockException(ExitCodes.Network, connection.Peer, Libc.Describe(errno));
 
     /// <summary>connection → stdout until the peer's end; then the sink is completed.</summary>
     public static async Task<PumpEnd?> ReceiveAsync(TappedConnection connection, IRelaySink sink, CancellationToken ct)
@@ -60,9 +68,10 @@ internal static class KernelPump
                 return new PumpEnd(PumpEnding.PeerEnded);
             case KernelCopyEnding.Failed when end.Errno == Errno.EPIPE:
                 return new PumpEnd(PumpEnding.OutputClosed); // a socket read never says EPIPE: stdout's reader has gone
-            case KernelCopyEnding.Failed when SocketErrno.ConnectionError(end.Errno) is { } error:
-                return new PumpEnd(PumpEnding.Failed, connection.Explain(new System.Net.Sockets.SocketException((int)error)));
+            case KernelCopyEnding.Failed when SocketErrno.ConnectionError(end.Errno) is not null:
+                return new PumpEnd(PumpEnding.Failed, ConnectionFailure(connection, end.Errno));
             default:
+                // Anything else is about writing stdout (a full disk, an I/O error).
                 return new PumpEnd(PumpEnding.OutputFailed, new NsockException(ExitCodes.Network, "stdout", Libc.Describe(end.Errno)));
         }
     }
