@@ -63,6 +63,12 @@ catch (NsockException e) when (signals.ExitCode == 0)
 
     return e.ExitCode;
 }
+catch (System.Net.Sockets.SocketException e) when (signals.ExitCode == 0)
+{
+    // A socket that could not even be made (no descriptor left at start): one line all the same.
+    Stderr.Error("socket", Nsock.Endpoints.SocketFailure.Describe(e));
+    return Nsock.Endpoints.SocketFailure.ExitCodeOf(e.SocketErrorCode);
+}
 catch (Exception e) when (signals.ExitCode == 0)
 {
     // A bug of ours: still one line, never a stack trace.

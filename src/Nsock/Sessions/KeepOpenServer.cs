@@ -129,7 +129,7 @@ internal sealed class KeepOpenServer(IStreamListener listener, int? maxConns, Fu
         var fit = limit - open - DescriptorBudget.Headroom;
         if (fit < 1)
         {
-            throw new NsockException(ExitCodes.LocalResource, "descriptors", $"too few file descriptors to serve anyone: {open} of {limit} are in use already (ulimit -n {limit}; the framework-dependent runtime alone holds about 60)");
+            throw new NsockException(ExitCodes.LocalResource, "descriptors", $"too few file descriptors to serve anyone: {open} of {limit} are in use already (ulimit -n {limit}" + (HostedRuntime.IsHosted ? "; the framework-dependent runtime alone holds about 60)" : ")"));
         }
 
         if (fit < 16)
