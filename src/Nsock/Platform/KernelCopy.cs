@@ -38,7 +38,7 @@ internal static partial class KernelCopy
     private const int Chunk = 1 << 20;
     private const uint SpliceMove = 1, SpliceNonBlock = 2;
     private const int EInval = 22, ENoSys = 38, EOpNotSupp = 95;
-    private const int FGetFl = 3, FSetFl = 4, FSetPipeSize = 1031, ONonBlock = 0x800;
+    private const int FGetFl = 3, FSetFl = 4, FSetPipeSize = 1031, FGetPipeSize = 1032, ONonBlock = 0x800;
 
     private enum Route
     {
@@ -65,6 +65,13 @@ internal static partial class KernelCopy
             if (kind == DescriptorKind.Socket)
             {
                 _ = Fcntl(fd, FSetFl, Fcntl(fd, FGetFl, 0) | ONonBlock);
+            }
+            else if (kind == DescriptorKind.Pipe && Fcntl(fd, FGetPipeSize, 0) is > 0 and < Chunk)
+            {
+                // A pipe we were handed holds 64 KiB by default: every 64 KiB, the process on
+                // its other end and we take turns. Grown (a pipe's capacity is all it changes;
+                // the system's limit, /proc/sys/fs/pipe-max-size, may refuse), fewer turns.
+                _ = Fcntl(fd, FSetPipeSize, Chunk);
             }
         }
 
