@@ -31,6 +31,10 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         await session.CancelAsync().ConfigureAwait(false);
         await watch.ConfigureAwait(false);
         await peerWait.ConfigureAwait(false);
+        if (end.Sink is null && _outcome == RelayOutcome.Completed)
+        {
+            await DiscardArrivedAsync().ConfigureAwait(false);
+        }
 
         ct.ThrowIfCancellationRequested();
         return new RelayResult(_outcome, connection.BytesSent, connection.BytesReceived, _error);
@@ -142,6 +146,40 @@ internal sealed class StreamRelay(TappedConnection connection, LocalEnd end, Rel
         finally
         {
             GiveBack(ref buffer);
+        }
+    }
+
+    // --send-only discards what the peer sends. When the session ends at stdin's end, what has
+    // arrived but was not yet read would make the close a reset (TCP and unix alike) instead of
+    // the orderly end the peer is owed: take it now, without waiting for more.
+    private async Task DiscardArrivedAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        using var now = new CancellationTokenSource();
+        try
+        {
+            for (var round = 0; round < 64; round++)
+            {
+                var reading = connection.ReadAsync(buffer.AsMemory(0, options.BufferSize), now.Token);
+                if (!reading.IsCompleted)
+                {
+                    await now.CancelAsync().ConfigureAwait(false);
+                    await reading.ConfigureAwait(false);
+                    return;
+                }
+
+                if (await reading.ConfigureAwait(false) == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or System.ComponentModel.Win32Exception)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
