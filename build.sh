@@ -124,7 +124,7 @@ startup_ms() {
   start=$(date +%s%N)
   for _ in $(seq 20); do "$1" --version >/dev/null; done
   end=$(date +%s%N)
-  echo $(((end - start) / 20000000)).$(((end - start) / 200000 % 100))
+  awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 20 / 1e6 }'
 }
 
 # The Native AOT build the tests run (NsockTool.AotPath): on linux-x64 the very binary of the
