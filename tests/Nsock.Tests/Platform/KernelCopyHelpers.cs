@@ -155,6 +155,34 @@ internal static class Descriptors
         }
     }
 
+    /// <summary>
+    /// Waits (bounded) until at least <paramref name="count"/> kernel copy threads of this process
+    /// ("nsock kernel copy", which Linux shows as "nsock kernel co") are blocked in poll(2): the
+    /// copies are waiting, not about to. Read from /proc/self/task/*/comm and wchan.
+    /// </summary>
+    public static async Task CopiesWaitingAsync(int count = 1)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (WaitingCopies() < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {count} kernel copy thread(s) waiting in poll(2) within {Bound.TotalSeconds} s");
+            await Task.Delay(5, TestContext.Current.CancellationToken); // a short poll of /proc, bounded by the deadline
+        }
+    }
+
+    private static int WaitingCopies() => Directory.EnumerateDirectories("/proc/self/task").Count(task =>
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).StartsWith("nsock kernel co", StringComparison.Ordinal)
+                && File.ReadAllText(Path.Combine(task, "wchan")).Contains("poll", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // the thread ended meanwhile
+        }
+    });
+
     /// <summary>Waits (bounded) until <paramref name="value"/> has been positive and unchanged for a while.</summary>
     public static async Task<long> SettledAsync(Func<long> value, TimeSpan quiet)
     {

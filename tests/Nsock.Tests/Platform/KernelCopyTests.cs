@@ -562,7 +562,7 @@ public sealed class KernelCopyTests
     /// <summary>The copy is still waiting after a while; cancelled, it ends so within <see cref="CancelBound"/>.</summary>
     private static async Task AssertCancelledAsync(CopyRun copy)
     {
-        await Task.Delay(150, Ct); // long enough for the copy's thread to be waiting in poll(2)
+        await Descriptors.CopiesWaitingAsync();
         if (copy.Ending.IsCompleted)
         {
             Assert.Fail($"the copy ended by itself: {await copy.Ending}");

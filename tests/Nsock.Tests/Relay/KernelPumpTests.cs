@@ -158,7 +158,7 @@ public sealed class KernelPumpTests
         var source = new DescriptorSource(pipe.Read);
         var sink = new DescriptorSink(to);
         await using var run = RelayRun.Start(pair, new LocalEnd(source, sink));
-        await Task.Delay(100, Ct); // both directions waiting in the kernel copy
+        await Descriptors.CopiesWaitingAsync(2); // both directions waiting in the kernel copy
 
         pair.Peer.Reset();
 
@@ -319,7 +319,7 @@ public sealed class KernelPumpTests
         await using var pair = await ConnectionPair.CreateAsync(kind);
         var source = new DescriptorSource(pipe.Read);
         await using var run = RelayRun.Start(pair, new LocalEnd(source, new DescriptorSink(to)));
-        await Task.Delay(100, Ct);
+        await Descriptors.CopiesWaitingAsync(2);
 
         await run.CancelAsync();
 
