@@ -18,6 +18,9 @@ internal sealed record DatagramFamily(string Name, int? FixedMax, string Refused
     /// <summary>Unix datagrams: as large as the sender's socket buffer allows (nsock raises it as needed).</summary>
     public static readonly DatagramFamily Unix = new("unix", null, "connection refused (nobody listening)");
 
+    /// <summary>Netlink: messages as large as the socket's buffers; the kernel is port 0.</summary>
+    public static readonly DatagramFamily Netlink = new("netlink", null, "connection refused (no netlink socket at that port)");
+
     public static DatagramFamily Of(Socket socket) => socket.AddressFamily == AddressFamily.Unix ? Unix : Udp;
 
     /// <summary>Where a receive takes datagrams from any sender.</summary>

@@ -59,6 +59,12 @@ internal static partial class Libc
         return GetSockOpt(fd, solSocket, soError, out var error, ref length) == 0 ? error : Errno.Last;
     }
 
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSockOpt(int fd, int level, int name, in int value, int length);
+
+    /// <summary>setsockopt(2) with an int value; 0 or -1 (errno in <see cref="Errno.Last"/>).</summary>
+    public static int SetSocketOption(int fd, int level, int name, int value) => SetSockOpt(fd, level, name, in value, sizeof(int));
+
     [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
     public static partial int Listen(int fd, int backlog);
 
@@ -137,6 +143,8 @@ internal static class Errno
     public const int EMFILE = 24;
     public const int ENOSPC = 28;
     public const int EPIPE = 32;
+    public const int EPERM = 1;
+    public const int EPROTONOSUPPORT = 93;
 
     public static int EAGAIN => OperatingSystem.IsLinux() ? 11 : 35;
 
