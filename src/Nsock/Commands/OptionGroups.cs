@@ -59,6 +59,18 @@ internal static class OptionGroups
     /// <summary>A unix datagram client's own address: -s PATH.</summary>
     public static readonly Option[] OwnAddress = [Options.UnixSource];
 
+    /// <summary>Netlink output: --format line|json (raw and hex: the kernel's bytes, plain or annotated).</summary>
+    public static readonly Option[] NetlinkOutput = [Options.Format];
+
+    /// <summary>A netlink dump: --dump TABLE.</summary>
+    public static readonly Option[] NetlinkDumping = [Options.Dump];
+
+    /// <summary>A netlink monitor: --monitor, -c, -i, --rcvbuf.</summary>
+    public static readonly Option[] NetlinkMonitoring = [Options.Monitor, Options.Count, Options.IdleTimeout, Options.ReceiveBuffer];
+
+    /// <summary>Raw netlink: --raw, --groups, --fill, --hex, -c, -i, --rcvbuf.</summary>
+    public static readonly Option[] NetlinkRaw = [Options.Raw, Options.Groups, Options.Fill, Options.Hex, Options.Count, Options.IdleTimeout, Options.ReceiveBuffer];
+
     /// <summary>Adds the groups' options to <paramref name="command"/>, each once.</summary>
     public static void AddTo(Command command, params Option[][] groups)
     {

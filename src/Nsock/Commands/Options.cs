@@ -108,6 +108,18 @@ internal static class Options
         },
     };
 
+    // Netlink.
+    public static readonly Option<string?> Dump = new("--dump") { Description = "Ask the kernel for a whole table and print it, one object per line", HelpName = "TABLE" };
+    public static readonly Option<bool> Monitor = Flag("Print the kernel's events as they happen", false, "--monitor");
+    public static readonly Option<bool> Resync = Flag("With --monitor: after an overrun, dump the watched tables again", false, "--resync");
+    public static readonly Option<int?> ReceiveBuffer = Whole("--rcvbuf", "BYTES", "Receive buffer of the netlink socket (SO_RCVBUFFORCE where permitted)", 1, int.MaxValue / 2);
+    public static readonly Option<string?> Subsystem = new("--subsystem") { Description = "Only events of this subsystem (net, block, usb...)", HelpName = "NAME" };
+    public static readonly Option<bool> Listening = Flag("Only listening sockets (TCP LISTEN; UDP and unix datagrams: unconnected)", false, "--listening");
+    public static readonly Option<string?> GenericFamily = new("--family") { Description = "A generic netlink family, by name (nlctrl, nl80211, ...)", HelpName = "NAME" };
+    public static readonly Option<bool> Raw = Flag("stdin bytes are netlink messages to the kernel; its replies go to stdout as they are", false, "--raw");
+    public static readonly Option<string?> Groups = new("--groups") { Description = "Join these multicast groups, by number or name, comma-separated", HelpName = "LIST" };
+    public static readonly Option<bool> Fill = Flag("Set each message's length (0: to the end of stdin), sequence number, port id and NLM_F_REQUEST", false, "--fill");
+
     private static Option<int?> Whole(string name, string helpName, string description, int min, int max, string? alias = null) => new(name, alias is null ? [] : [alias])
     {
         Description = description,

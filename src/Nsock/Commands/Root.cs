@@ -13,6 +13,7 @@ internal static class Root
         ("udp-send", UdpSendCommand.Create),
         ("udp-recv", UdpRecvCommand.Create),
         ("unix", UnixCommand.Create),
+        ("netlink", NetlinkCommand.Create),
         ("completions", CompletionsCommand.Create),
     ];
 
@@ -48,6 +49,7 @@ internal static class Root
         "udp-send" => UdpSendCommand.Help,
         "udp-recv" => UdpRecvCommand.Help,
         "unix" => UnixCommand.Help,
+        "netlink" => NetlinkCommand.Help,
         "completions" => CompletionsCommand.Help,
         _ => Help,
     };
@@ -75,6 +77,7 @@ internal static class Root
                 new("udp-send HOST PORT [TEXT...]", "send UDP datagrams (TEXT, or stdin)"),
                 new("udp-recv [HOST] PORT", "receive UDP datagrams from every sender"),
                 new("unix PATH", "unix domain sockets: client, or server with -l; datagrams with -u"),
+                new("netlink PROTOCOL", "the Linux kernel: dump tables, watch events, raw netlink messages"),
                 new("completions SHELL", "shell completion script (bash, zsh, fish, pwsh)"),
             ]),
             new("Options", [HelpRow.For(Options.Verbose), HelpRow.For(Options.NoColor), HelpPage.Help, new("    --version", "Show the version and the commit it was built from")]),

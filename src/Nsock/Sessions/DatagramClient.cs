@@ -22,7 +22,7 @@ internal static class DatagramClient
     {
         var relay = new DatagramRelay(channel, settings.Relay);
         var printer = new DatagramPrinter(new StdoutSink(StdioHandles.OpenStdout()), settings.Format);
-        return DatagramSession.RunAsync(token => SendThenWaitAsync(relay, settings, printer, channel.Name, token), relay, settings.Relay.IdleTimeout, channel.Name, ct);
+        return DatagramSession.RunAsync(token => SendThenWaitAsync(relay, settings, printer, channel.Name, token), relay.Clock, settings.Relay.IdleTimeout, channel.Name, ct);
     }
 
     private static async Task SendThenWaitAsync(DatagramRelay relay, DatagramClientSettings send, IDatagramSink printer, string name, CancellationToken ct)

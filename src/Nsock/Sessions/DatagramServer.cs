@@ -19,7 +19,7 @@ internal static class DatagramServer
         IDatagramSink printer = new DatagramPrinter(new StdoutSink(StdioHandles.OpenStdout()), settings.Format);
         var senders = new LatestSender(settings.Echo ? new DatagramEcho(relay, printer, settings.Stamp) : printer);
         var replyFrom = settings.Reply ? StdinSource.Open(settings.Relay.BufferSize) : null;
-        return DatagramSession.RunAsync(token => ServeAsync(relay, senders, settings.Count, replyFrom, token), relay, settings.Relay.IdleTimeout, channel.Name, ct);
+        return DatagramSession.RunAsync(token => ServeAsync(relay, senders, settings.Count, replyFrom, token), relay.Clock, settings.Relay.IdleTimeout, channel.Name, ct);
     }
 
     /// <summary>

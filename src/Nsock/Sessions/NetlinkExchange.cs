@@ -1,0 +1,84 @@
+using Nsock.Endpoints;
+using Nsock.Netlink;
+using Nsock.Relay;
+
+namespace Nsock.Sessions;
+
+/// <summary>
+/// A request and its whole answer: send it, then take datagrams until the kernel's last word
+/// for it (NLMSG_DONE for a dump, the ACK otherwise). What the kernel sends that is malformed,
+/// and what it refuses, end the exchange in one line each.
+/// </summary>
+internal static class NetlinkExchange
+{
+    /// <summary>
+    /// Sends <paramref name="request"/> and hands each datagram of the answer to
+    /// <paramref name="onDatagram"/> with the messages it holds (the final NLMSG_DONE/ACK included).
+    /// <paramref name="refusal"/> may word a refusal its own way (null: the general wording).
+    /// </summary>
+    public static async Task RequestAsync(NetlinkChannel channel, byte[] request, Func<byte[], IReadOnlyList<NetlinkMessage>, ValueTask> onDatagram, CancellationToken ct, ActivityClock? clock = null, Func<NetlinkError, NsockException?>? refusal = null)
+    {
+        var replies = new NetlinkReplies();
+        replies.Expect(NetlinkHeader.Read(request));
+        try
+        {
+            await channel.SendAsync(request, null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw channel.Explain(e, null);
+        }
+
+        while (replies.IsWaiting)
+        {
+            byte[] datagram;
+            try
+            {
+                datagram = await channel.ReceiveAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw channel.Explain(e, null);
+            }
+
+            clock?.Touch();
+            var messages = Split(channel.Name, datagram);
+            foreach (var message in messages)
+            {
+                if (Observe(replies, message, channel.Name) is { } refused)
+                {
+                    throw refusal?.Invoke(refused) ?? Refused(channel.Name, refused);
+                }
+            }
+
+            await onDatagram(datagram, messages).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The messages of a datagram from the kernel; a malformed one is the kernel's fault (exit 1).</summary>
+    public static List<NetlinkMessage> Split(string name, byte[] datagram)
+    {
+        var messages = NetlinkMessage.Split(datagram, out var problem);
+        return problem is null ? messages : throw KernelFault(name, problem);
+    }
+
+    /// <summary>A malformed message from the kernel, in one line.</summary>
+    public static NsockException KernelFault(string name, string problem) =>
+        new(ExitCodes.Network, name, $"malformed message from the kernel: {problem}");
+
+    /// <summary>The kernel's refusal: permission problems are local (exit 5), the rest exit 1.</summary>
+    public static NsockException Refused(string name, NetlinkError error) =>
+        new(error.Errno is Platform.Errno.EPERM or Platform.Errno.EACCES ? ExitCodes.LocalResource : ExitCodes.Network, name, $"the kernel refused the request: {error.Describe()}");
+
+    private static NetlinkError? Observe(NetlinkReplies replies, NetlinkMessage message, string name)
+    {
+        try
+        {
+            return replies.Observe(message);
+        }
+        catch (NetlinkFormatException e)
+        {
+            throw KernelFault(name, e.Problem);
+        }
+    }
+}
