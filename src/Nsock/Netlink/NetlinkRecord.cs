@@ -35,7 +35,7 @@ internal sealed record NetlinkRecord(string Kind, string Line, JsonFields Fields
 
 /// <summary>
 /// The fields of a JSON object, in the order they were added: strings, whole numbers, yes/no,
-/// lists of strings and nested objects. A decoder adds only what the kernel gave.
+/// lists of strings, nested objects and lists of objects. A decoder adds only what the kernel gave.
 /// </summary>
 internal sealed class JsonFields
 {
@@ -54,6 +54,9 @@ internal sealed class JsonFields
     public JsonFields Add(string name, IReadOnlyList<string>? values) => values is null ? this : Put(name, values);
 
     public JsonFields Add(string name, JsonFields? nested) => nested is null ? this : Put(name, nested);
+
+    /// <summary>An array of objects (a generic family's multicast groups).</summary>
+    public JsonFields Add(string name, IReadOnlyList<JsonFields>? objects) => objects is null ? this : Put(name, objects);
 
     /// <summary>The value of the field <paramref name="name"/>, or null (for tests and the monitor's filters).</summary>
     public object? this[string name] => _fields.FirstOrDefault(f => f.Name == name).Value;
@@ -96,6 +99,17 @@ internal sealed class JsonFields
                 json.WriteStartObject();
                 nested.WriteMembers(json);
                 json.WriteEndObject();
+                break;
+            case IReadOnlyList<JsonFields> objects:
+                json.WriteStartArray();
+                foreach (var item in objects)
+                {
+                    json.WriteStartObject();
+                    item.WriteMembers(json);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 break;
         }
     }
