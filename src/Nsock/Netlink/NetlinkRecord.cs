@@ -13,11 +13,15 @@ namespace Nsock.Netlink;
 /// </summary>
 internal sealed record NetlinkRecord(string Kind, string Line, JsonFields Fields)
 {
+    // "+link" and "ñ" as they are, not \u002B and \u00F1: the output is JSON Lines, never HTML.
+    // Control characters are still escaped, so a record is always one line.
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The JSON object for this record, with <paramref name="first"/> fields (time, event) in front.</summary>
     public string ToJson(params (string Name, string Value)[] first)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
             foreach (var (name, value) in first)

@@ -80,6 +80,8 @@ internal static class RouteNames
         17 => "link",
         28 => "mpls",
         7 => "bridge",
+        128 => "ipmr",
+        129 => "ip6mr",
         _ => null,
     };
 

@@ -29,7 +29,10 @@ internal static class RouteRules
         var priority = attributes.U32(Priority) ?? 0;
 
         var words = new List<string>();
-        var json = new JsonFields().Add("priority", (long)priority);
+        // A dump of every family holds IPv4, IPv6 and multicast-routing rules that read alike:
+        // the family is named (ip shows one family at a time and never names it).
+        var familyName = RouteNames.Family(family) ?? RouteNames.Number(family);
+        var json = new JsonFields().Add("family", familyName).Add("priority", (long)priority);
         if ((flags & Invert) != 0)
         {
             words.Add("not");
@@ -107,7 +110,7 @@ internal static class RouteRules
             json.Add("protocol", RouteNames.Protocol(protocol));
         }
 
-        return new NetlinkRecord("rule", $"{priority}:\t{string.Join(' ', words)}", json);
+        return new NetlinkRecord("rule", $"{familyName} {priority}:\t{string.Join(' ', words)}", json);
     }
 
     private static void AddPrefix(List<string> words, JsonFields json, RouteAttributes attributes, ushort type, int family, int length, string word, string name, string? none)

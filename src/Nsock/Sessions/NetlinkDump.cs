@@ -51,7 +51,7 @@ internal static class NetlinkDump
     internal static Func<NetlinkMessage, NetlinkRecord?> Decoder(NetlinkTarget target, LinkNames? names) => target switch
     {
         NetlinkTarget.Route => message => RouteMessages.Decode(message, index => names?[index]),
-        NetlinkTarget.Sockets => SockDiag.Decode,
+        NetlinkTarget.Sockets sockets => message => SockDiag.Decode(message, sockets.Kind),
         _ => message => GenericFamilies.Parse(message) is { } family ? GenericFamilies.Record(family) : null,
     };
 

@@ -18,8 +18,16 @@ internal static class NetlinkExchange
     /// </summary>
     public static async Task RequestAsync(NetlinkChannel channel, byte[] request, Func<byte[], IReadOnlyList<NetlinkMessage>, ValueTask> onDatagram, CancellationToken ct, ActivityClock? clock = null, Func<NetlinkError, NsockException?>? refusal = null)
     {
+        // A request that is not a dump asks for an ACK, so its answer has a known end too.
+        var header = NetlinkHeader.Read(request);
+        if ((header.Flags & NetlinkHeader.Dump) != NetlinkHeader.Dump && (header.Flags & NetlinkHeader.Ack) == 0)
+        {
+            header = header with { Flags = (ushort)(header.Flags | NetlinkHeader.Ack) };
+            header.Write(request);
+        }
+
         var replies = new NetlinkReplies();
-        replies.Expect(NetlinkHeader.Read(request));
+        replies.Expect(header);
         try
         {
             await channel.SendAsync(request, null, ct).ConfigureAwait(false);

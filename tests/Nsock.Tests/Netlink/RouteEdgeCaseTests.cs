@@ -141,7 +141,7 @@ public sealed class RouteEdgeCaseTests
         var record = Decode(new NetlinkRequest(NewRule, 0).Bytes(header).U32Attribute(6, 200).U32Attribute(15, 1000)
             .Attribute(20, [0xe8, 3, 0, 0, 0xd0, 7, 0, 0]).Attribute(22, [6]).Attribute(24, [0x50, 0, 0x50, 0])
             .Attribute(23, [0, 4, 0xff, 4]).Attribute(21, [4]).StringAttribute(17, "eth1"));
-        Assert.Equal("200:\tfrom all oif eth1 uidrange 1000-2000 ipproto tcp sport 1024-1279 dport 80 lookup 1000 proto static", record.Line);
-        Assert.Equal("""{"priority":200,"src":"all","oif":"eth1","uid_start":1000,"uid_end":2000,"ipproto":"tcp","sport_start":1024,"sport_end":1279,"dport":80,"table":"1000","protocol":"static"}""", record.ToJson());
+        Assert.Equal("inet6 200:\tfrom all oif eth1 uidrange 1000-2000 ipproto tcp sport 1024-1279 dport 80 lookup 1000 proto static", record.Line);
+        Assert.Equal("""{"family":"inet6","priority":200,"src":"all","oif":"eth1","uid_start":1000,"uid_end":2000,"ipproto":"tcp","sport_start":1024,"sport_end":1279,"dport":80,"table":"1000","protocol":"static"}""", record.ToJson());
     }
 }

@@ -117,15 +117,15 @@ public sealed class RouteMessagesTests
     }
 
     [Theory]
-    [InlineData(0, "0:\tfrom all lookup local", """{"priority":0,"src":"all","table":"local"}""")]
-    [InlineData(1, "100:\tfrom 10.9.0.0/24 lookup 100", """{"priority":100,"src":"10.9.0.0","srclen":24,"table":"100"}""")]
-    [InlineData(2, "110:\tfrom all fwmark 0x10/0xff iif v0 lookup 100", """{"priority":110,"src":"all","fwmark":"0x10","fwmask":"0xff","iif":"v0","table":"100"}""")]
-    [InlineData(3, "120:\tfrom all to 10.50.0.0/16 blackhole", """{"priority":120,"src":"all","dst":"10.50.0.0","dstlen":16,"action":"blackhole"}""")]
-    [InlineData(4, "130:\tnot from all iif lo goto 32766", """{"priority":130,"not":true,"src":"all","iif":"lo","goto":32766}""")]
-    [InlineData(5, "32766:\tfrom all lookup main", """{"priority":32766,"src":"all","table":"main"}""")]
-    [InlineData(6, "32767:\tfrom all lookup default", """{"priority":32767,"src":"all","table":"default"}""")]
-    [InlineData(9, "0:\tfrom all lookup local", """{"priority":0,"src":"all","table":"local"}""")]
-    public void Rules_print_as_ip_rule_does(int index, string line, string json)
+    [InlineData(0, "inet 0:\tfrom all lookup local", """{"family":"inet","priority":0,"src":"all","table":"local"}""")]
+    [InlineData(1, "inet 100:\tfrom 10.9.0.0/24 lookup 100", """{"family":"inet","priority":100,"src":"10.9.0.0","srclen":24,"table":"100"}""")]
+    [InlineData(2, "inet 110:\tfrom all fwmark 0x10/0xff iif v0 lookup 100", """{"family":"inet","priority":110,"src":"all","fwmark":"0x10","fwmask":"0xff","iif":"v0","table":"100"}""")]
+    [InlineData(3, "inet 120:\tfrom all to 10.50.0.0/16 blackhole", """{"family":"inet","priority":120,"src":"all","dst":"10.50.0.0","dstlen":16,"action":"blackhole"}""")]
+    [InlineData(4, "inet 130:\tnot from all iif lo goto 32766", """{"family":"inet","priority":130,"not":true,"src":"all","iif":"lo","goto":32766}""")]
+    [InlineData(5, "inet 32766:\tfrom all lookup main", """{"family":"inet","priority":32766,"src":"all","table":"main"}""")]
+    [InlineData(6, "inet 32767:\tfrom all lookup default", """{"family":"inet","priority":32767,"src":"all","table":"default"}""")]
+    [InlineData(9, "inet6 0:\tfrom all lookup local", """{"family":"inet6","priority":0,"src":"all","table":"local"}""")]
+    public void Rules_print_as_ip_rule_does_with_the_family_named(int index, string line, string json)
     {
         var record = Decode(RouteFixtures.Rules[index]);
         Assert.Equal("rule", record.Kind);
