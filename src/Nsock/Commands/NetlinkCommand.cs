@@ -21,16 +21,26 @@ internal static class NetlinkCommand
 
     private static readonly Dictionary<string, RouteTable> RouteTables = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["links"] = RouteTable.Links, ["link"] = RouteTable.Links,
-        ["addrs"] = RouteTable.Addrs, ["addr"] = RouteTable.Addrs, ["addresses"] = RouteTable.Addrs, ["address"] = RouteTable.Addrs,
-        ["routes"] = RouteTable.Routes, ["route"] = RouteTable.Routes,
-        ["neighbors"] = RouteTable.Neighbors, ["neighbours"] = RouteTable.Neighbors, ["neigh"] = RouteTable.Neighbors,
-        ["rules"] = RouteTable.Rules, ["rule"] = RouteTable.Rules,
+        ["links"] = RouteTable.Links,
+        ["link"] = RouteTable.Links,
+        ["addrs"] = RouteTable.Addrs,
+        ["addr"] = RouteTable.Addrs,
+        ["addresses"] = RouteTable.Addrs,
+        ["address"] = RouteTable.Addrs,
+        ["routes"] = RouteTable.Routes,
+        ["route"] = RouteTable.Routes,
+        ["neighbors"] = RouteTable.Neighbors,
+        ["neighbours"] = RouteTable.Neighbors,
+        ["neigh"] = RouteTable.Neighbors,
+        ["rules"] = RouteTable.Rules,
+        ["rule"] = RouteTable.Rules,
     };
 
     private static readonly Dictionary<string, SockDiagKind> SocketKinds = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["tcp"] = SockDiagKind.Tcp, ["udp"] = SockDiagKind.Udp, ["unix"] = SockDiagKind.Unix,
+        ["tcp"] = SockDiagKind.Tcp,
+        ["udp"] = SockDiagKind.Udp,
+        ["unix"] = SockDiagKind.Unix,
     };
 
     public static HelpPage Help { get; } = new(

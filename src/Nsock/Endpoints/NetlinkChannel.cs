@@ -29,9 +29,15 @@ internal sealed class NetlinkChannel(Socket socket, string name, uint portId) : 
     public async ValueTask WaitForDatagramAsync(CancellationToken ct) =>
         _ = await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, ct).ConfigureAwait(false);
 
+    /// <exception cref="SocketException">ENOBUFS: the kernel dropped messages. The error is reported once, to whichever call comes first, so it must not be lost here.</exception>
     public int SizeOfNextDatagram()
     {
         var size = Libc.Recv((int)socket.SafeHandle.DangerousGetHandle(), IntPtr.Zero, 0, Libc.MsgPeek | Libc.MsgTrunc | Libc.MsgDontWait);
+        if (size < 0 && Errno.Last == Errno.ENOBUFS)
+        {
+            throw new SocketException((int)SocketError.NoBufferSpaceAvailable);
+        }
+
         return size >= 0 ? (int)size : 64 * 1024;
     }
 
@@ -45,6 +51,23 @@ internal sealed class NetlinkChannel(Socket socket, string name, uint portId) : 
         var buffer = new byte[Math.Max(1, SizeOfNextDatagram())];
         var (length, _) = await ReceiveAsync(buffer, ct).ConfigureAwait(false);
         return length == buffer.Length ? buffer : buffer[..length];
+    }
+
+    /// <summary>
+    /// Takes and drops every datagram already queued, without waiting; returns how many. After an
+    /// overrun the kernel drops every further event until the queue has been emptied once, so a
+    /// monitor about to dump its tables again empties it first: what was queued is older than the dump.
+    /// </summary>
+    public int DiscardQueued()
+    {
+        var fd = (int)socket.SafeHandle.DangerousGetHandle();
+        var discarded = 0;
+        while (Libc.Recv(fd, IntPtr.Zero, 0, Libc.MsgTrunc | Libc.MsgDontWait) >= 0)
+        {
+            discarded++;
+        }
+
+        return discarded;
     }
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, DatagramPeer? to, CancellationToken ct) =>

@@ -148,11 +148,17 @@ internal static class NetlinkMonitor
         {
             var now = DateTimeOffset.UtcNow;
             Clock.Touch();
+            var resync = settings.Resync && settings.Protocol == NetlinkProtocol.Route;
+
+            // The kernel drops every event until the queue has been emptied once: before a new
+            // dump, what is queued is dropped here (the dump is newer); without one, it is
+            // printed as it is read, and the events lost meanwhile are this overrun's too.
+            var discarded = resync ? channel.DiscardQueued() : 0;
             printer.AddNotice(now, "overrun", "overrun: the kernel dropped events: the receive buffer was full"
-                + (settings.Resync ? "; dumping the tables again" : " (--resync dumps the tables again)"),
-                new JsonFields().Add("rcvbuf", channel.ReceiveBufferSize));
+                + (resync ? $"; dumping the tables again ({discarded} queued events superseded)" : " (--resync dumps the tables again)"),
+                new JsonFields().Add("rcvbuf", channel.ReceiveBufferSize).Add("superseded", resync ? discarded : null));
             await printer.FlushAsync(ct).ConfigureAwait(false);
-            if (!settings.Resync || settings.Protocol != NetlinkProtocol.Route)
+            if (!resync)
             {
                 return;
             }
