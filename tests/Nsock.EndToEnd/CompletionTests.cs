@@ -32,9 +32,10 @@ public sealed class CompletionTests
     [Fact]
     public async Task Commands_complete()
     {
-        Assert.Equal(["completions", "connect", "listen", "udp-recv", "udp-send", "unix"], await CompleteAsync("nsock "));
+        Assert.Equal(["completions", "connect", "listen", "netlink", "udp-recv", "udp-send", "unix"], await CompleteAsync("nsock "));
         Assert.Equal(["udp-recv", "udp-send"], await CompleteAsync("nsock udp"));
         Assert.Equal(["listen"], await CompleteAsync("nsock -v li"));
+        Assert.Equal(["--monitor"], await CompleteAsync("nsock netlink route --mon"));
     }
 
     [Fact]

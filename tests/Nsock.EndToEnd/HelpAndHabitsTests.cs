@@ -145,7 +145,7 @@ public sealed partial class HelpAndHabitsTests
     [InlineData("conect", "unknown command 'conect'; did you mean 'connect'?")]
     [InlineData("lsiten", "unknown command 'lsiten'; did you mean 'listen'?")]
     [InlineData("udp-sned", "unknown command 'udp-sned'; did you mean 'udp-send'?")]
-    [InlineData("frobnicate", "unknown command 'frobnicate'; the commands are connect, listen, udp-send, udp-recv, unix, completions")]
+    [InlineData("frobnicate", "unknown command 'frobnicate'; the commands are connect, listen, udp-send, udp-recv, unix, netlink, completions")]
     public async Task An_unknown_command_gets_the_nearest_one_or_the_list(string typed, string expected)
     {
         await using var nsock = RunningProcess.Nsock(typed, "1", "2");

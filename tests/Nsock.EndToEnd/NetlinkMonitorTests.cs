@@ -131,6 +131,25 @@ public sealed class NetlinkMonitorTests
         }
     }
 
+    [Theory]
+    [InlineData(Signals.SigTerm, 143, "route")]
+    [InlineData(Signals.SigInt, 130, "route")]
+    [InlineData(Signals.SigTerm, 143, "uevent")]
+    public async Task A_signal_ends_a_monitor_promptly_with_its_code(int signal, int expectedCode, string protocol)
+    {
+        string[] args = ["netlink", protocol, "--monitor", "-v"];
+        await using var nsock = signal == Signals.SigInt ? RunningProcess.NsockInterruptible(args) : RunningProcess.Nsock(args);
+        await nsock.WaitForStderrAsync("^listening on netlink", Wait);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        nsock.Signal(signal);
+        var code = await nsock.WaitForExitAsync(Wait);
+
+        Assert.Equal(expectedCode, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalSeconds:0.00} s to end after signal {signal}");
+        ErrorLine.AssertNoStackTrace(nsock.StderrLines);
+    }
+
     [Fact]
     public async Task A_quiet_monitor_ends_after_the_idle_time_with_exit_4()
     {

@@ -91,7 +91,7 @@ internal static class NetlinkMonitor
                 }
 
                 shown = true;
-                if (!printer.PrintsBytes && NetlinkDump.Decode(m => RouteMessages.Decode(m, index => _names?[index]), message, channel.Name) is { } record)
+                if (!printer.PrintsBytes && Decode(message, channel.Name) is { } record)
                 {
                     printer.Add(record, now, (RouteMessages.IsDeletion(message.Type) ? "-" : "+") + record.Kind);
                 }
@@ -139,6 +139,9 @@ internal static class NetlinkMonitor
             await printer.FlushAsync(ct).ConfigureAwait(false);
         }
 
+        private NetlinkRecord? Decode(NetlinkMessage message, string name) =>
+            NetlinkDump.Decode(m => RouteMessages.Decode(m, index => _names?[index]), message, name);
+
         // Group membership already picks the family for addresses, routes and rules; neighbours
         // of both families share one group. Every fixed header starts with its family byte.
         private bool OfFamily(NetlinkMessage message, RouteTable table) =>
@@ -173,7 +176,7 @@ internal static class NetlinkMonitor
                 {
                     foreach (var message in messages)
                     {
-                        if (message.Type >= NetlinkHeader.MinType && NetlinkDump.Decode(m => RouteMessages.Decode(m, index => _names?[index]), message, dumping.Name) is { } record)
+                        if (message.Type >= NetlinkHeader.MinType && Decode(message, dumping.Name) is { } record)
                         {
                             printer.Add(record, now, "=" + record.Kind);
                         }
