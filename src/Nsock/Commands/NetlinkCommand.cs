@@ -155,6 +155,11 @@ internal static class NetlinkCommand
 
     private static Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new NsockException(ExitCodes.LocalResource, "netlink", "netlink sockets exist only on Linux");
+        }
+
         var operands = parse.GetValue(Operands) ?? [];
         var protocol = NetlinkProtocol.Parse(operands[0])
             ?? throw NsockException.Usage(operands[0], "not a netlink protocol: route, uevent, sock-diag, generic, netfilter, audit, ... or a number 0-31");

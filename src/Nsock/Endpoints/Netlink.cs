@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Nsock.Netlink;
@@ -10,6 +11,7 @@ namespace Nsock.Endpoints;
 /// socket is made and bound with libc and then handed to a <see cref="Socket"/>, which gives it
 /// the same async I/O, cancellation and signals as every other family.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class Netlink
 {
     private const int AfNetlink = 16, SockRaw = 3, SolSocket = 1, SoRcvbuf = 8, SoRcvbufForce = 33;
@@ -81,6 +83,6 @@ internal static class Netlink
         Errno.EPROTONOSUPPORT => new NsockException(ExitCodes.LocalResource, name, "protocol not supported by this kernel"),
         Errno.EPERM or Errno.EACCES => new NsockException(ExitCodes.LocalResource, name, $"{step}: permission denied"),
         Errno.EMFILE or Errno.ENFILE => new NsockException(ExitCodes.LocalResource, name, "too many open files"),
-        _ => new NsockException(ExitCodes.LocalResource, name, $"{step}: {Libc.Describe(errno)}"),
+        _ => new NsockException(ExitCodes.LocalResource, name, $"{step}: {Errno.Describe(errno)}"),
     };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Nsock.Platform;
@@ -11,6 +12,7 @@ namespace Nsock.Endpoints;
 /// with ENOBUFS means the kernel dropped messages for want of room (<see cref="IsOverrun"/>);
 /// the socket stays usable.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal sealed class NetlinkChannel(Socket socket, string name, uint portId) : IDatagramChannel
 {
     private static readonly DatagramPeer Kernel = new(new System.Net.DnsEndPoint("kernel", 0), "kernel", CanAnswer: true);

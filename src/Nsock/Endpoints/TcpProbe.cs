@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -20,8 +21,14 @@ internal static class TcpProbe
             return await WithSocketsAsync(attempts, timeout, parallel, ct).ConfigureAwait(false);
         }
 
-        // One poll loop per CPU over its own share of the attempts: a loopback range is bound by
-        // system calls, and they run in parallel.
+        return await WithPollsAsync(attempts, timeout, parallel, ct).ConfigureAwait(false);
+    }
+
+    // One poll loop per CPU over its own share of the attempts: a loopback range is bound by
+    // system calls, and they run in parallel.
+    [SupportedOSPlatform("linux")]
+    private static async Task<ProbeOutcome[]> WithPollsAsync(IReadOnlyList<IPEndPoint> attempts, TimeSpan timeout, int parallel, CancellationToken ct)
+    {
         var results = new ProbeOutcome[attempts.Count];
         var workers = Math.Clamp(Math.Min(Environment.ProcessorCount, attempts.Count / 1024), 1, Math.Max(1, parallel));
         var share = (attempts.Count + workers - 1) / workers;
@@ -33,6 +40,7 @@ internal static class TcpProbe
         return results;
     }
 
+    [SupportedOSPlatform("linux")]
     private static void WithPoll(IReadOnlyList<IPEndPoint> attempts, int from, int to, ProbeOutcome[] results, TimeSpan timeout, int parallel, CancellationToken ct)
     {
         const int SockStream = 1, SockNonblock = 0x800, SockCloexec = 0x80000, EInProgress = 115;
@@ -149,6 +157,7 @@ internal static class TcpProbe
 
     // A connect to a local port nobody listens on can meet itself: when the kernel picks the very
     // port as the source, TCP's simultaneous open connects the socket to itself. That is no server.
+    [SupportedOSPlatform("linux")]
     private static ProbeState Accepted(int fd, ReadOnlySpan<byte> wanted)
     {
         Span<byte> local = stackalloc byte[128];

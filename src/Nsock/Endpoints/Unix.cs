@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Net.Sockets;
 using Nsock.Platform;
 using Nsock.Relay;
@@ -144,12 +145,13 @@ internal static class Unix
     /// disposed, whatever is there by then. With --mode, the umask is set for the bind alone, so
     /// the file is born with its permissions and never changed by path afterwards.
     /// </summary>
+    [UnsupportedOSPlatform("windows")]
     private static Socket BindWithLibc(UnixPath path, SocketType type, UnixFileMode? mode)
     {
         var fd = Libc.Socket(Libc.AfUnix, (type == SocketType.Stream ? Libc.SockStream : Libc.SockDgram) | Libc.SockCloexec, 0);
         if (fd < 0)
         {
-            throw new NsockException(ExitCodes.LocalResource, path.Text, Libc.Describe(Errno.Last));
+            throw new NsockException(ExitCodes.LocalResource, path.Text, Errno.Describe(Errno.Last));
         }
 
         if (!OperatingSystem.IsLinux())
@@ -198,7 +200,7 @@ internal static class Unix
         : errno == Errno.ENOENT ? UnixSocketFile.WhyUnreachable(FileKindValue.NoDirectory)!
         : errno == Errno.ENOTDIR ? UnixSocketFile.WhyUnreachable(FileKindValue.NotDirectory)!
         : errno == Errno.EACCES ? "permission denied"
-        : Libc.Describe(errno));
+        : Errno.Describe(errno));
 
     private static string DirectoryOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } directory ? directory : "/";
 }

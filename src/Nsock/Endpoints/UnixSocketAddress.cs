@@ -13,6 +13,7 @@ namespace Nsock.Endpoints;
 internal static class UnixSocketAddress
 {
     private const int HeaderLength = 2;
+    private const int AfUnix = 1; // the same number everywhere
 
     public static int Capacity => HeaderLength + (OperatingSystem.IsLinux() ? 108 : 104);
 
@@ -26,12 +27,12 @@ internal static class UnixSocketAddress
             : Encoding.UTF8.GetBytes(path.Text, name) + 1);
         if (OperatingSystem.IsLinux())
         {
-            MemoryMarshal.Write(address, (ushort)Libc.AfUnix);
+            MemoryMarshal.Write(address, (ushort)AfUnix);
         }
         else
         {
             address[0] = (byte)length;
-            address[1] = Libc.AfUnix;
+            address[1] = AfUnix;
         }
 
         return length;

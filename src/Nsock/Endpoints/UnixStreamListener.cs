@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Net.Sockets;
 using Nsock.Platform;
 using Nsock.Relay;
@@ -12,6 +13,7 @@ namespace Nsock.Endpoints;
 /// when the wait is cancelled. Disposing closes the listener, then removes its socket file (if
 /// it is still the one nsock bound).
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 internal sealed class UnixStreamListener : IStreamListener
 {
     private readonly Socket _listener;

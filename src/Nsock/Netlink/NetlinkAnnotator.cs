@@ -177,7 +177,7 @@ internal static class NetlinkAnnotator
         text.Line(depth, error switch
         {
             0 => "error 0 (ack)",
-            < 0 and > int.MinValue => $"error {error.ToString(CultureInfo.InvariantCulture)} ({SafeText.Escape(Libc.Describe(-error))})",
+            < 0 and > int.MinValue => $"error {error.ToString(CultureInfo.InvariantCulture)} ({SafeText.Escape(Errno.Describe(-error))})",
             _ => $"error {error.ToString(CultureInfo.InvariantCulture)}",
         });
 
@@ -227,7 +227,7 @@ internal static class NetlinkAnnotator
 
         var result = BinaryPrimitives.ReadInt32LittleEndian(payload.Span);
         text.Line(depth, result is < 0 and > int.MinValue
-            ? $"done {result.ToString(CultureInfo.InvariantCulture)} ({SafeText.Escape(Libc.Describe(-result))})"
+            ? $"done {result.ToString(CultureInfo.InvariantCulture)} ({SafeText.Escape(Errno.Describe(-result))})"
             : $"done {result.ToString(CultureInfo.InvariantCulture)}");
         Trailer(text, header, payload[4..], depth);
     }

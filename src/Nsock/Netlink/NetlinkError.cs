@@ -57,5 +57,5 @@ internal readonly record struct NetlinkError(int Errno, uint RequestSequence, st
     }
 
     /// <summary>"no such device", or "invalid argument (Invalid prefix for given prefix length)".</summary>
-    public string Describe() => Platform.Libc.Describe(Errno) + (Message is null ? "" : $" ({Terminal.SafeText.Escape(Message)})");
+    public string Describe() => Platform.Errno.Describe(Errno) + (Message is null ? "" : $" ({Terminal.SafeText.Escape(Message)})");
 }

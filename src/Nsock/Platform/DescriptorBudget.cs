@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Runtime.InteropServices;
 
 namespace Nsock.Platform;
@@ -47,6 +48,7 @@ internal static partial class DescriptorBudget
         public ulong Maximum;
     }
 
+    [UnsupportedOSPlatform("windows")]
     [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
     private static partial int GetRlimit(int resource, out Rlimit limit);
 }

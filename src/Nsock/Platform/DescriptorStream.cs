@@ -1,7 +1,8 @@
+using System.Runtime.Versioning;
 namespace Nsock.Platform;
 
 /// <summary>A read or write on a descriptor failed with this errno.</summary>
-internal sealed class DescriptorException(int errno) : IOException(Libc.Describe(errno))
+internal sealed class DescriptorException(int errno) : IOException(Platform.Errno.Describe(errno))
 {
     public int Errno { get; } = errno;
 }
@@ -13,6 +14,7 @@ internal sealed class DescriptorException(int errno) : IOException(Libc.Describe
 /// a full disk (ENOSPC). For files, devices and terminals; pipes and sockets are read and written
 /// asynchronously instead (see LocalEnds/StdioHandles).
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 internal sealed class DescriptorStream(int fd, FileAccess access) : Stream
 {
     public override bool CanRead => access == FileAccess.Read;

@@ -53,5 +53,11 @@ internal sealed class DirectoryLock : IDisposable
         return new DirectoryLock(fd);
     }
 
-    public void Dispose() => _ = Libc.Close(_fd); // closing the last descriptor releases the lock
+    public void Dispose()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = Libc.Close(_fd); // closing the last descriptor releases the lock
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Runtime.InteropServices;
 
 namespace Nsock.Platform;
@@ -127,18 +128,23 @@ internal static partial class FileKind
         return (kind, new FileIdentity(device, BitConverter.ToUInt64(buffer[inoOffset..])));
     }
 
+    [SupportedOSPlatform("linux")]
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirFd, string path, int flags, uint mask, ref byte buffer);
 
+    [SupportedOSPlatform("macos")]
     [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Lstat(string path, ref byte buffer);
 
+    [SupportedOSPlatform("macos")]
     [LibraryImport("libc", EntryPoint = "lstat$INODE64", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LstatInode64(string path, ref byte buffer);
 
+    [SupportedOSPlatform("macos")]
     [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Stat(string path, ref byte buffer);
 
+    [SupportedOSPlatform("macos")]
     [LibraryImport("libc", EntryPoint = "stat$INODE64", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatInode64(string path, ref byte buffer);
 }

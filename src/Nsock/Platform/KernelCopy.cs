@@ -33,6 +33,7 @@ internal readonly record struct KernelCopyEnd(KernelCopyEnding Ending, int Errno
 /// other processes, so their side of a splice is made non-blocking per call instead.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[SupportedOSPlatform("linux")]
 internal static partial class KernelCopy
 {
     private const int Chunk = 1 << 20;

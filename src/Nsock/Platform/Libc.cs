@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Runtime.InteropServices;
 
 namespace Nsock.Platform;
@@ -9,6 +10,7 @@ namespace Nsock.Platform;
 /// Variadic C functions (fcntl, ioctl) are only called without their optional argument, the one
 /// form that is safe through a fixed signature on every ABI.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 internal static partial class Libc
 {
     public const int AfUnix = 1;
@@ -68,6 +70,7 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
     public static partial int Listen(int fd, int backlog);
 
+    [SupportedOSPlatform("linux")]
     [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
     public static partial int Accept4(int fd, Span<byte> address, ref int length, int flags);
 
@@ -99,6 +102,7 @@ internal static partial class Libc
     public static partial int Pipe(Span<int> fds);
 
     /// <summary>pipe2(2), Linux: a pipe with flags (O_CLOEXEC, O_NONBLOCK) set at once.</summary>
+    [SupportedOSPlatform("linux")]
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(Span<int> fds, int flags);
 
@@ -113,13 +117,6 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nuint count);
-
-    /// <summary>The C library's text for an errno value, in lower case: "no space left on device".</summary>
-    public static string Describe(int errno)
-    {
-        var text = Marshal.GetPInvokeErrorMessage(errno);
-        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.') : $"error {errno}";
-    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -157,4 +154,11 @@ internal static class Errno
     public static int ENOBUFS => OperatingSystem.IsLinux() ? 105 : 55;
 
     public static int Last => Marshal.GetLastPInvokeError();
+
+    /// <summary>The C library's text for an errno value, in lower case: "no space left on device".</summary>
+    public static string Describe(int errno)
+    {
+        var text = Marshal.GetPInvokeErrorMessage(errno);
+        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.') : $"error {errno}";
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 namespace Nsock.Platform;
 
 /// <summary>
@@ -5,6 +6,7 @@ namespace Nsock.Platform;
 /// <see cref="ReadEnd"/> with its own descriptors, and <see cref="Wake"/> makes it readable.
 /// A wake-up is level-triggered: it stays until <see cref="Consume"/> takes it.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 internal sealed class WakePipe : IDisposable
 {
     private readonly int _writeEnd;
@@ -20,7 +22,7 @@ internal sealed class WakePipe : IDisposable
         Span<int> ends = stackalloc int[2];
         if ((OperatingSystem.IsLinux() ? Libc.Pipe2(ends, Libc.OCloexec) : Libc.Pipe(ends)) != 0)
         {
-            throw new NsockException(ExitCodes.LocalResource, what, Libc.Describe(Errno.Last));
+            throw new NsockException(ExitCodes.LocalResource, what, Errno.Describe(Errno.Last));
         }
 
         if (!OperatingSystem.IsLinux())

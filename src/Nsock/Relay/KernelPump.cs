@@ -46,7 +46,7 @@ internal static class KernelPump
     private static Exception ConnectionFailure(TappedConnection connection, int errno) =>
         SocketErrno.ConnectionError(errno) is { } error
             ? connection.Explain(new System.Net.Sockets.SocketException((int)error))
-            : new NsockException(ExitCodes.Network, connection.Peer, Libc.Describe(errno));
+            : new NsockException(ExitCodes.Network, connection.Peer, Errno.Describe(errno));
 
     /// <summary>connection → stdout until the peer's end; then the sink is completed.</summary>
     public static async Task<PumpEnd?> ReceiveAsync(TappedConnection connection, IRelaySink sink, CancellationToken ct)
@@ -72,7 +72,7 @@ internal static class KernelPump
                 return new PumpEnd(PumpEnding.Failed, ConnectionFailure(connection, end.Errno));
             default:
                 // Anything else is about writing stdout (a full disk, an I/O error).
-                return new PumpEnd(PumpEnding.OutputFailed, new NsockException(ExitCodes.Network, "stdout", Libc.Describe(end.Errno)));
+                return new PumpEnd(PumpEnding.OutputFailed, new NsockException(ExitCodes.Network, "stdout", Errno.Describe(end.Errno)));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Runtime.InteropServices;
 using Nsock.Endpoints;
 using Nsock.Netlink;
@@ -8,6 +9,7 @@ namespace Nsock.Sessions;
 /// Interface names by index, for printing addresses, routes and neighbours (which carry only
 /// the index): loaded with one link dump, then kept current from the link events a monitor sees.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal sealed class LinkNames
 {
     private const ushort NewLink = 16, DelLink = 17, GetLink = 18, IflaIfname = 3;

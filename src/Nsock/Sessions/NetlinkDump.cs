@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Netlink;
@@ -9,6 +10,7 @@ namespace Nsock.Sessions;
 /// <c>--dump</c>: one request (one per IP family for sockets), the kernel's multi-part answer
 /// decoded into one record per object, or printed as it came (raw, hex).
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class NetlinkDump
 {
     private const byte AfInet = 2, AfInet6 = 10;

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Nsock.Endpoints;
 using Nsock.Netlink;
 using Nsock.Relay;
@@ -9,6 +10,7 @@ namespace Nsock.Sessions;
 /// for it (NLMSG_DONE for a dump, the ACK otherwise). What the kernel sends that is malformed,
 /// and what it refuses, end the exchange in one line each.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class NetlinkExchange
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Netlink;
@@ -13,6 +14,7 @@ namespace Nsock.Sessions;
 /// monitor goes on; with <c>--resync</c> the watched tables are then dumped again (<c>=link</c>
 /// ...) and a <c>synced</c> record closes the new picture, so a consumer can rebuild its state.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class NetlinkMonitor
 {
     private const int LinkGroup = 1, UeventKernelGroup = 1;

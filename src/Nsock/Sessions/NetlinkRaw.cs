@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Nsock.Endpoints;
 using Nsock.LocalEnds;
 using Nsock.Netlink;
@@ -12,6 +13,7 @@ namespace Nsock.Sessions;
 /// the ACK otherwise); requests that asked for neither get a quiet second (or -i) for their
 /// replies. With --groups it listens on until -c N datagrams, -i, or a signal.
 /// </summary>
+[SupportedOSPlatform("linux")]
 internal static class NetlinkRaw
 {
     private static readonly TimeSpan QuietForUnanswerable = TimeSpan.FromSeconds(1);
