@@ -8,6 +8,7 @@ namespace Nsock.Tests.Netlink;
 /// repeats): each input gives a record, null, or a NetlinkFormatException, never another
 /// exception, never a line that breaks the terminal, and the whole run ends in bounded time.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class DecoderMutationTests
 {
     private const int Rounds = 4000;

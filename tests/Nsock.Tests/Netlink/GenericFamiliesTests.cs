@@ -3,6 +3,7 @@ using Nsock.Netlink;
 
 namespace Nsock.Tests.Netlink;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class GenericFamiliesTests
 {
     // Captured on this machine: nlctrl's answer to CTRL_CMD_GETFAMILY for "nlctrl" (with its

@@ -3,6 +3,7 @@ using Nsock.Netlink;
 namespace Nsock.Tests.Netlink;
 
 /// <summary>Sends requests to the kernel on a fresh netlink socket and collects each answer, bounded in time.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 internal static class LiveNetlink
 {
     /// <summary>

@@ -5,6 +5,7 @@ using NetlinkSockets = Nsock.Endpoints.Netlink;
 
 namespace Nsock.Tests.Netlink;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class NetlinkAnnotatorTests
 {
     /// <summary>RTM_GETADDR dump, first datagram: lo's 127.0.0.1/8 and ::1 (captured in a fresh `unshare -n`).</summary>

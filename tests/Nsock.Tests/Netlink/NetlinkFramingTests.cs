@@ -3,6 +3,7 @@ using Nsock.Netlink;
 
 namespace Nsock.Tests.Netlink;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public class NetlinkFramingTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Nsock.Sessions;
 
 namespace Nsock.Tests.Netlink;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public class NetlinkRepliesTests
 {
     private static NetlinkMessage Message(ushort type, uint sequence, byte[] payload) =>

@@ -4,6 +4,7 @@ using Nsock.Netlink;
 namespace Nsock.Tests.Netlink;
 
 /// <summary>Hand-built rtnetlink messages for what the captured ones do not show.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class RouteEdgeCaseTests
 {
     private const ushort NewLink = 16, DelLink = 17, NewAddr = 20, NewRoute = 24, NewNeigh = 28, NewRule = 32;

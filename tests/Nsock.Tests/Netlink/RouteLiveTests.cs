@@ -8,6 +8,7 @@ namespace Nsock.Tests.Netlink;
 /// Dumps from this machine's kernel, decoded, and compared with what <c>ip -j</c> says about the
 /// same objects (where iproute2 is installed). Each is bounded by a timeout.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class RouteLiveTests
 {
     private static async Task<List<NetlinkMessage>> DumpAsync(RouteTable table, CancellationToken ct)

@@ -8,6 +8,7 @@ namespace Nsock.Tests.Netlink;
 /// Malformed rtnetlink messages: a decoder throws <see cref="NetlinkFormatException"/> or decodes
 /// what it can, never anything else, and always returns.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class RouteMalformedTests
 {
     private static readonly ushort[] DecodedTypes = [16, 17, 20, 21, 24, 25, 28, 29, 32, 33];

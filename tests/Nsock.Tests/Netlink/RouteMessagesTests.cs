@@ -7,6 +7,7 @@ namespace Nsock.Tests.Netlink;
 /// what <c>ip -o</c> printed for the same object in the same namespace (without ip's trailing space
 /// and backslash line breaks), every JSON object has <c>ip -j</c>'s fields and values.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class RouteMessagesTests
 {
     private static readonly Dictionary<int, string> Names = new() { [1] = "lo", [2] = "v1", [3] = "v0", [4] = "br0" };

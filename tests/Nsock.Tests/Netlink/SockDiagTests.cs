@@ -8,6 +8,7 @@ using Nsock.Terminal;
 
 namespace Nsock.Tests.Netlink;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class SockDiagTests
 {
     // Captured on this machine (python3, NETLINK_SOCK_DIAG dumps with the requests nsock sends):

@@ -4,6 +4,7 @@ using Nsock.Terminal;
 
 namespace Nsock.Tests.Netlink;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // netlink is Linux\'s
 public sealed class UeventTests
 {
     // Captured on this machine: a NETLINK_KOBJECT_UEVENT socket bound to group 1 inside

@@ -245,7 +245,7 @@ public sealed class KernelPumpTests
         var failure = Assert.IsType<NsockException>(result.Error);
         Assert.Equal(ExitCodes.Network, failure.ExitCode);
         Assert.Equal("stdout", failure.What);
-        Assert.Equal(Libc.Describe(28), failure.Why); // ENOSPC
+        Assert.Equal(Errno.Describe(28), failure.Why); // ENOSPC
         Assert.Equal(0, sink.Writes);
     }
 
@@ -445,7 +445,7 @@ internal sealed class DescriptorSink(SafeFileHandle handle) : IRelaySink
 
                 throw errno == Errno.EPIPE
                     ? new SinkClosedException()
-                    : new SinkFailedException(new NsockException(ExitCodes.Network, "stdout", Libc.Describe(errno)));
+                    : new SinkFailedException(new NsockException(ExitCodes.Network, "stdout", Errno.Describe(errno)));
             }
         }
         finally
