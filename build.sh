@@ -168,6 +168,14 @@ cross_builds() {
   return $failed
 }
 
+# PowerShell as a dotnet global tool (7.6: 7.7 may want .NET 11), for build.ps1.
+need_pwsh() {
+  command -v pwsh >/dev/null && return 0
+  local tools="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools"
+  [ -x "$tools/pwsh" ] || dotnet tool install --global PowerShell --version 7.6.9 >/dev/null 2>&1 || return 1
+  export PATH="$PATH:$tools"
+}
+
 # Unit tests once; the end-to-end suite against the framework-dependent build and again against
 # the Native AOT build, which is what linux-x64 installs.
 run_tests() {
@@ -183,6 +191,18 @@ run_tests() {
   if [ -x artifacts/aot/nsock ]; then
     echo "build.sh: end-to-end tests, Native AOT build (artifacts/aot/nsock)" >&2
     NSOCK_TOOL="$PWD/artifacts/aot/nsock" dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@" || failed=1
+  fi
+  # build.ps1 is run for real, not only read: the same verbs under PowerShell, the whole test run too.
+  if [ -z "${NSOCK_SKIP_PWSH:-}" ]; then
+    echo "build.sh: build.ps1 under PowerShell: build, install, test" >&2
+    if need_pwsh; then
+      pwsh -NoProfile -File ./build.ps1 build >/dev/null || { echo "build.sh: FAILED: pwsh ./build.ps1 build" >&2; failed=1; }
+      pwsh -NoProfile -File ./build.ps1 install || { echo "build.sh: FAILED: pwsh ./build.ps1 install" >&2; failed=1; }
+      pwsh -NoProfile -File ./build.ps1 test "$@" || { echo "build.sh: FAILED: pwsh ./build.ps1 test" >&2; failed=1; }
+    else
+      echo "build.sh: FAILED: PowerShell could not be installed (dotnet tool install --global PowerShell)" >&2
+      failed=1
+    fi
   fi
   return $failed
 }

@@ -64,8 +64,17 @@ internal sealed class SocketDatagramChannel : IDatagramChannel
     public int MaxDatagram => _family.FixedMax ?? _socket.SendBufferSize - UnixHeadroom;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WaitForDatagramAsync(CancellationToken ct) =>
-        _ = await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, ct).ConfigureAwait(false);
+    public async ValueTask WaitForDatagramAsync(CancellationToken ct)
+    {
+        try
+        {
+            _ = await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, ct).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
+        {
+            // Windows: a peek into no buffer fails with WSAEMSGSIZE, which says a datagram is there.
+        }
+    }
 
     public int SizeOfNextDatagram()
     {

@@ -104,8 +104,14 @@ internal static class StdioHandles
     /// </summary>
     public static void ReleaseStdout()
     {
-        if (OperatingSystem.IsWindows() || !Inherited[1] || StdoutIsTerminal)
+        if (!Inherited[1] || StdoutIsTerminal)
         {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Kernel32.CloseStdout(); // no dup2 there: the handle is closed and the slot emptied
             return;
         }
 
