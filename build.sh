@@ -168,6 +168,26 @@ cross_builds() {
   return $failed
 }
 
+# The Windows build (win-x64, self-contained, one file) and Wine to run it, for the tests that
+# exchange data between it and the Linux build (WindowsBuildTests). As root on Debian/Ubuntu,
+# Wine is installed when missing; elsewhere those tests are skipped, saying why.
+windows_for_tests() {
+  rm -rf artifacts/win
+  if ! command -v wine >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "build.sh: installing Wine for the Windows build's tests: wine64" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wine64 >/dev/null 2>&1 || true
+  fi
+  command -v wine >/dev/null || { echo "build.sh: no Wine here: the Windows build's tests are skipped" >&2; return 0; }
+  dotnet publish src/Nsock/Nsock.csproj -c "$configuration" -r win-x64 --self-contained -p:PublishAot=false \
+    -p:PublishTrimmed=true -p:PublishSingleFile=true --artifacts-path artifacts/win-build -o artifacts/win --nologo -v quiet >/dev/null \
+    || { echo "build.sh: FAILED: the win-x64 publish" >&2; return 1; }
+  # Never WINEDLLOVERRIDES=mscoree=: it stops every .NET program from loading (and exits 0).
+  printf '#!/bin/sh\nexport WINEPREFIX="${WINEPREFIX:-%s}" WINEDEBUG=-all\nexec wine "%s" "$@"\n' \
+    "$PWD/artifacts/wineprefix" "$PWD/artifacts/win/nsock.exe" > artifacts/win/nsock
+  chmod 755 artifacts/win/nsock
+  artifacts/win/nsock --version >/dev/null 2>&1 || { echo "build.sh: FAILED: the Windows build does not start under Wine" >&2; return 1; }
+}
+
 # PowerShell as a dotnet global tool (7.6: 7.7 may want .NET 11), for build.ps1.
 need_pwsh() {
   command -v pwsh >/dev/null && return 0
@@ -185,6 +205,7 @@ run_tests() {
   local failed=0
   cross_builds || failed=1
   aot_for_tests || failed=1
+  windows_for_tests || failed=1
   dotnet test --project tests/Nsock.Tests -c "$configuration" --no-build "$@" || failed=1
   echo "build.sh: end-to-end tests, framework-dependent build" >&2
   dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@" || failed=1

@@ -66,13 +66,12 @@ internal sealed class SocketDatagramChannel : IDatagramChannel
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WaitForDatagramAsync(CancellationToken ct)
     {
-        try
+        // Windows answers a peek into no buffer with WSAEMSGSIZE (and under Wine the failed
+        // overlapped peek also completes, which crashes the runtime's completion port): there
+        // the receive itself waits, in a buffer as large as the largest datagram.
+        if (!OperatingSystem.IsWindows())
         {
             _ = await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, ct).ConfigureAwait(false);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
-        {
-            // Windows: a peek into no buffer fails with WSAEMSGSIZE, which says a datagram is there.
         }
     }
 

@@ -12,7 +12,7 @@ internal static class Unix
     /// <summary>A stream connection to the server at <paramref name="path"/>.</summary>
     public static async Task<IConnection> ConnectAsync(UnixPath path, CancellationToken ct)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var socket = NewSocket(path, SocketType.Stream);
         try
         {
             await socket.ConnectAsync(path.EndPoint, ct).ConfigureAwait(false);
@@ -64,7 +64,7 @@ internal static class Unix
         }
         else
         {
-            socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            socket = NewSocket(path, SocketType.Dgram);
             if (OperatingSystem.IsLinux())
             {
                 socket.Bind(UnixPath.Parse($"@nsock-{Environment.ProcessId}-{Random.Shared.Next():x8}").EndPoint);
@@ -180,7 +180,7 @@ internal static class Unix
 
     private static Socket BindWithRuntime(UnixPath path, SocketType type)
     {
-        var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        var socket = NewSocket(path, type);
         try
         {
             socket.Bind(path.EndPoint);
@@ -201,6 +201,23 @@ internal static class Unix
         : errno == Errno.ENOTDIR ? UnixSocketFile.WhyUnreachable(FileKindValue.NotDirectory)!
         : errno == Errno.EACCES ? "permission denied"
         : Errno.Describe(errno));
+
+    /// <summary>
+    /// A unix socket, or one line saying this system has none: Windows has had AF_UNIX stream
+    /// sockets since Windows 10 1803; Wine (8) answers WSAEAFNOSUPPORT.
+    /// </summary>
+    private static Socket NewSocket(UnixPath path, SocketType type)
+    {
+        try
+        {
+            return new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressFamilyNotSupported)
+        {
+            throw new NsockException(ExitCodes.LocalResource, path.Text, "unix sockets are not supported on this system"
+                + (OperatingSystem.IsWindows() ? " (Windows has them from Windows 10 1803; Wine has none)" : ""), e);
+        }
+    }
 
     private static string DirectoryOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } directory ? directory : "/";
 }

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+
+namespace Nsock.EndToEnd;
+
+/// <summary>
+/// The Windows build of nsock (win-x64, run under Wine by <c>./build.sh test</c>) against the
+/// Linux build under test: 64 MiB each way over TCP, IPv4 and IPv6, checked by SHA-256; UDP
+/// datagrams each way; and the one-line refusals of what Windows (or Wine) lacks.
+/// </summary>
+public sealed class WindowsBuildTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
+
+    /// <summary>The Windows build's launcher (NSOCK_WINDOWS_TOOL, or what build.sh made), or a skip saying why there is none.</summary>
+    private static string WindowsTool
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("NSOCK_WINDOWS_TOOL") is { Length: > 0 } given
+                ? given
+                : Path.Combine(NsockTool.RepoRoot, "artifacts", "win", "nsock");
+            if (!File.Exists(path))
+            {
+                Assert.Skip($"no Windows build at {path}: ./build.sh test makes one where Wine can be installed");
+            }
+
+            return path;
+        }
+    }
+
+    // A program with stdin from a file (or nothing) and stdout to a file, so 64 MiB never pass through the test's memory.
+    private static RunningProcess Run(string program, string? stdin, string? stdout, params string[] args) =>
+        RunningProcess.Start("sh", ["-c", $"exec \"$0\" \"$@\" <{(stdin is null ? "/dev/null" : Quote(stdin))}{(stdout is null ? "" : " >" + Quote(stdout))}", program, .. args]);
+
+    private static string Quote(string path) => "'" + path.Replace("'", "'\\''") + "'";
+
+    private static string Sha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(file));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("::1", true)]
+    [InlineData("::1", false)]
+    public async Task Sixty_four_MiB_cross_between_the_Windows_and_Linux_builds_intact(string host, bool windowsListens)
+    {
+        var windows = WindowsTool;
+        var dir = Directory.CreateTempSubdirectory("nsock-win-");
+        try
+        {
+            var input = Path.Combine(dir.FullName, "in.bin");
+            var output = Path.Combine(dir.FullName, "out.bin");
+            await File.WriteAllBytesAsync(input, Bytes.Random(seed: 64, 64 << 20), TestContext.Current.CancellationToken);
+            var (server, client) = windowsListens ? (windows, NsockTool.Path) : (NsockTool.Path, windows);
+
+            await using var listening = Run(server, null, output, "listen", "-v", host, "0");
+            var port = await listening.WaitForListeningPortAsync(Wait);
+            await using var sending = Run(client, input, null, "connect", host, port.ToString());
+
+            await sending.AssertExitCodeAsync(0, Wait);
+            await listening.AssertExitCodeAsync(0, Wait);
+            Assert.Equal(Sha256(input), Sha256(output));
+            ErrorLine.AssertNone(sending);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("::1", true)]
+    [InlineData("::1", false)]
+    public async Task Datagrams_cross_between_the_Windows_and_Linux_builds_whole(string host, bool windowsReceives)
+    {
+        var windows = WindowsTool;
+        var (receiver, sender) = windowsReceives ? (windows, NsockTool.Path) : (NsockTool.Path, windows);
+        string[] texts = [.. Enumerable.Range(1, 10).Select(i => $"datagram {i} " + new string((char)('a' + i), 100 * i))];
+
+        await using var receiving = RunningProcess.Start(receiver, ["udp-recv", "-v", "-c", "10", "--format", "line", host, "0"]);
+        var port = await receiving.WaitForListeningPortAsync(Wait);
+        await using var sending = RunningProcess.Start(sender, ["udp-send", host, port.ToString(), .. texts]);
+        await sending.CloseStdinAsync();
+
+        await sending.AssertExitCodeAsync(0, Wait);
+        await receiving.AssertExitCodeAsync(0, Wait);
+        var lines = receiving.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(texts.Length, lines.Length);
+        Assert.All(lines.Zip(texts), pair => Assert.EndsWith($" {pair.Second.Length} {pair.Second}", pair.First)); // "FROM LENGTH TEXT", whole and in order
+    }
+
+    [Theory]
+    [InlineData("netlink sockets exist only on Linux", "netlink", "route", "--dump", "links")]
+    [InlineData("unix sockets are not supported on this system", "unix", @"C:\users\nsock.sock")]
+    [InlineData("unix sockets are not supported on this system", "unix", "-l", @"C:\users\nsock.sock")]
+    public async Task What_is_missing_there_is_one_line_and_exit_5(string why, params string[] args)
+    {
+        await using var nsock = RunningProcess.Start(WindowsTool, args);
+        await nsock.CloseStdinAsync();
+
+        await nsock.AssertExitCodeAsync(5, Wait);
+        Assert.Contains(why, ErrorLine.AssertSole(nsock, null));
+    }
+}
