@@ -22,11 +22,12 @@ internal static class NetlinkDump
         using var channel = Endpoints.Netlink.Open(target.Protocol, []);
         var names = target is NetlinkTarget.Route ? await LinkNames.LoadAsync(ct).ConfigureAwait(false) : null;
         var clock = new ActivityClock();
+        var decode = Decoder(target, names);
         return await DatagramSession.RunAsync(async token =>
         {
             foreach (var request in Requests(settings))
             {
-                await NetlinkExchange.RequestAsync(channel, request, (datagram, messages) => PrintAsync(printer, channel.Name, datagram, messages, Decoder(target, names), token), token, clock, Refusal(target)).ConfigureAwait(false);
+                await NetlinkExchange.RequestAsync(channel, request, (datagram, messages) => PrintAsync(printer, channel.Name, datagram, messages, decode, token), token, clock, Refusal(target)).ConfigureAwait(false);
             }
 
             await printer.CompleteAsync(token).ConfigureAwait(false);
