@@ -10,10 +10,19 @@ namespace Nsock.LocalEnds;
 /// read can only be abandoned, see <see cref="TerminalSource"/>). No descriptor is duplicated, so
 /// closing stdout really closes it. A descriptor that was closed when nsock started counts as
 /// empty input, a reader that has gone, or silence, whatever number the runtime gave it since.
+/// Each descriptor gets one stream for the life of the process, however many sessions or
+/// threads ask for it: the runtime's pipe stream wraps the descriptor in a socket of its own
+/// that takes the descriptor as its own, so a second stream over fd 1 means two sockets
+/// registered for one descriptor, and one of them, once dropped, ends the other's writes
+/// ("operation canceled") or blocks the finalizer.
 /// </summary>
 internal static class StdioHandles
 {
     private static readonly bool[] Inherited = [true, true, true];
+
+    // Opened on first use (after Claim), once, whichever thread asks first.
+    private static readonly Lazy<Stream> Stdin = new(OpenStdinOnce);
+    private static readonly Lazy<Stream?> Stdout = new(OpenStdoutOnce);
 
     /// <summary>
     /// Run first, before nsock opens anything: finds which of fds 0-2 were really handed to nsock.
@@ -48,8 +57,13 @@ internal static class StdioHandles
 
     public static bool StdoutIsTerminal => Inherited[1] && !Console.IsOutputRedirected;
 
-    /// <summary>stdin; empty when nsock was started without one.</summary>
-    public static Stream OpenStdin()
+    /// <summary>stdin, the same stream on every call; empty when nsock was started without one.</summary>
+    public static Stream OpenStdin() => Stdin.Value;
+
+    /// <summary>stdout, the same stream on every call; null when nsock was started without one (it counts as a reader that has gone).</summary>
+    public static Stream? OpenStdout() => Stdout.Value;
+
+    private static Stream OpenStdinOnce()
     {
         if (!Inherited[0])
         {
@@ -59,8 +73,7 @@ internal static class StdioHandles
         return OperatingSystem.IsWindows() ? Console.OpenStandardInput() : (Stream?)OpenPipe(0, PipeDirection.In) ?? new DescriptorStream(0, FileAccess.Read);
     }
 
-    /// <summary>stdout; null when nsock was started without one (it counts as a reader that has gone).</summary>
-    public static Stream? OpenStdout()
+    private static Stream? OpenStdoutOnce()
     {
         if (!Inherited[1])
         {

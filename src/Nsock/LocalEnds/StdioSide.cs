@@ -5,10 +5,12 @@ namespace Nsock.LocalEnds;
 /// <summary>
 /// This process's stdin and stdout as the local end of each connection, as chosen by --echo,
 /// --send-only, --recv-only and --interactive. stdin and stdout are opened once, however many
-/// connections share them (-k).
+/// connections share them (-k). With -k, clients start on several threads at once: the shared
+/// ends are made once, under a lock, so every client writes through the same whole-chunk gate.
 /// </summary>
 internal sealed class StdioSide(LocalEndChoice choice, int bufferSize)
 {
+    private readonly Lock _opening = new();
     private IRelaySource? _stdin;
     private IRelaySink? _stdout;
     private SharedStdout? _sharedStdout;
@@ -18,7 +20,27 @@ internal sealed class StdioSide(LocalEndChoice choice, int bufferSize)
 
     private IRelaySource Stdin => _stdin ??= StdinSource.Open(bufferSize);
 
-    private IRelaySink Stdout => _stdout ??= new StdoutSink(StdioHandles.OpenStdout());
+    private IRelaySink Stdout
+    {
+        get
+        {
+            lock (_opening)
+            {
+                return _stdout ??= new StdoutSink(StdioHandles.OpenStdout());
+            }
+        }
+    }
+
+    private SharedStdout SharedStdout
+    {
+        get
+        {
+            lock (_opening)
+            {
+                return _sharedStdout ??= new SharedStdout(Stdout);
+            }
+        }
+    }
 
     /// <summary>The one connection of connect, or of listen without -k.</summary>
     public LocalEnd ForOnlySession(IConnection connection)
@@ -66,7 +88,7 @@ internal sealed class StdioSide(LocalEndChoice choice, int bufferSize)
     /// </summary>
     public LocalEnd ForSharedSession(IConnection connection, StdinBroadcast.Subscriber? stdinShare)
     {
-        var stdout = _sharedStdout ??= new SharedStdout(Stdout);
+        var stdout = SharedStdout;
         if (choice.Echo)
         {
             return new LocalEnd(null, new EchoSink(connection, stdout, choice.Stamp));
