@@ -130,7 +130,8 @@ internal static class UnixCommand
         var dgram = parse.GetValue(Options.Dgram);
         if (dgram && OperatingSystem.IsWindows())
         {
-            throw NsockException.Usage("--dgram", "Windows has unix stream sockets only");
+            // What the system lacks is a local resource (exit 5), like netlink off Linux, not a usage error.
+            throw new NsockException(ExitCodes.LocalResource, "--dgram", "Windows has unix stream sockets only, no datagram ones");
         }
 
         return (listen, dgram) switch

@@ -29,7 +29,7 @@ internal sealed record UnixPath(string Text)
         var path = new UnixPath(text);
         if (path.IsAbstract && !OperatingSystem.IsLinux())
         {
-            throw NsockException.Usage(text, "abstract socket names (@name) exist only on Linux");
+            throw new NsockException(ExitCodes.LocalResource, text, "abstract socket names (@name) exist only on Linux");
         }
 
         var bytes = Encoding.UTF8.GetByteCount(text);

@@ -1,0 +1,108 @@
+namespace Nsock.EndToEnd;
+
+/// <summary>What a test needs of the platform nsock runs on, beyond TCP and UDP.</summary>
+public enum Need
+{
+    /// <summary>Unix stream sockets: Windows 10 1803 and later have them, Wine 8 has none.</summary>
+    UnixSockets,
+
+    /// <summary>Unix datagram sockets: Windows has unix stream sockets only.</summary>
+    UnixDatagrams,
+
+    /// <summary>Abstract unix names (<c>@name</c>): Linux's namespace.</summary>
+    AbstractNames,
+
+    /// <summary>Netlink: Linux's.</summary>
+    Netlink,
+
+    /// <summary>POSIX signals other than SIGINT (SIGTERM, SIGHUP, SIGPIPE, SIGSTOP): Windows has none.</summary>
+    PosixSignals,
+
+    /// <summary>/proc, to read nsock's descriptors or memory: Linux's.</summary>
+    ProcFs,
+
+    /// <summary>Another local user (setpriv), and file permissions by user: POSIX's.</summary>
+    OtherUser,
+
+    /// <summary>A descriptor limit (ulimit -n, RLIMIT_NOFILE): POSIX's.</summary>
+    DescriptorLimit,
+
+    /// <summary>Closed descriptors 0-2 at start, or /dev/full: POSIX's.</summary>
+    PosixDescriptors,
+
+    /// <summary>A network namespace of the test's own (unshare -n): Linux's.</summary>
+    NetworkNamespace,
+
+    /// <summary>A pseudo-terminal on stdin or stderr: POSIX's; Windows has consoles.</summary>
+    PseudoTerminal,
+
+    /// <summary>stdout's reader sees EOF while nsock goes on (half-close of stdout): not under Wine.</summary>
+    StdoutEofWhileRunning,
+}
+
+/// <summary>
+/// The platform of the nsock under test. <c>./build.sh test</c> runs the end-to-end suite a third
+/// time against the Windows build under Wine (NSOCK_TOOL=artifacts/win/nsock, NSOCK_TOOL_OS=windows).
+/// A test of what that platform lacks by nature declares its <see cref="Need"/> and is skipped
+/// there, saying why; everything else must pass on it.
+/// </summary>
+internal static class ToolPlatform
+{
+    /// <summary>NSOCK_TOOL is a Windows build of nsock.</summary>
+    public static bool IsWindowsBuild { get; } = Environment.GetEnvironmentVariable("NSOCK_TOOL_OS") is "windows";
+
+    /// <summary>The Windows build, run here by Wine rather than by Windows.</summary>
+    public static bool UnderWine { get; } = IsWindowsBuild && !OperatingSystem.IsWindows();
+
+    /// <summary>Skips the test, with the reason, where nsock's platform lacks <paramref name="need"/>.</summary>
+    public static void Needs(Need need)
+    {
+        if (WhyNot(need) is { } reason)
+        {
+            Assert.Skip($"the Windows build{(UnderWine ? " under Wine" : "")}: {reason}");
+        }
+    }
+
+    /// <summary>Skips the test where nsock's platform lacks any of <paramref name="needs"/>.</summary>
+    public static void Needs(params Need[] needs)
+    {
+        foreach (var need in needs)
+        {
+            Needs(need);
+        }
+    }
+
+    /// <summary>What a unix socket test of these options needs: unix sockets, and datagrams or abstract names when used.</summary>
+    public static void NeedsUnix(bool dgram = false, bool abstractName = false)
+    {
+        Needs(Need.UnixSockets);
+        if (dgram)
+        {
+            Needs(Need.UnixDatagrams);
+        }
+
+        if (abstractName)
+        {
+            Needs(Need.AbstractNames);
+        }
+    }
+
+    private static string? WhyNot(Need need) => !IsWindowsBuild ? null : need switch
+    {
+        Need.UnixSockets when UnderWine => "Wine 8 has no unix sockets (WSAEAFNOSUPPORT); Windows 10 1803 and later have unix stream sockets",
+        Need.UnixSockets => null,
+        Need.UnixDatagrams => "Windows has unix stream sockets only, no datagram ones",
+        Need.AbstractNames => "abstract unix names (@name) are Linux's",
+        Need.Netlink => "netlink is Linux's",
+        Need.PosixSignals => "Windows has no POSIX signals (SIGTERM, SIGHUP, SIGPIPE, SIGSTOP); Ctrl-C is tested on its own",
+        Need.ProcFs => "/proc is Linux's",
+        Need.OtherUser => "another user by setpriv and POSIX file permissions" + (UnderWine ? " (and Wine refuses a prefix another user owns)" : ""),
+        Need.DescriptorLimit => "Windows has no descriptor limit (ulimit -n)",
+        Need.PosixDescriptors => "closed descriptors 0-2 and /dev/full are POSIX's",
+        Need.NetworkNamespace => "network namespaces are Linux's" + (UnderWine ? " (and the wineserver, which makes the sockets, runs outside the test's)" : ""),
+        Need.PseudoTerminal => "a pseudo-terminal is POSIX's; Windows has consoles",
+        Need.StdoutEofWhileRunning when UnderWine => "under Wine, stdout's reader sees EOF only when nsock exits: Wine keeps its own descriptor of the pipe (docs/platforms.md)",
+        Need.StdoutEofWhileRunning => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(need), need, null),
+    };
+}
