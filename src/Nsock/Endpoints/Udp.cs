@@ -46,6 +46,12 @@ internal static class Udp
             {
                 await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
             }
+            else if (target.Source is null)
+            {
+                // Replies are awaited from the start, before the first send would bind the socket
+                // implicitly; a receive on an unbound socket fails on Windows.
+                Bind(socket, new IPEndPoint(AnyAddress(address.AddressFamily), 0));
+            }
 
             var name = EndpointText.Format(remote);
             var channel = SocketDatagramChannel.Open(socket, name, sendSize);

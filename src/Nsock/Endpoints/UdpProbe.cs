@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -10,6 +11,8 @@ namespace Nsock.Endpoints;
 /// </summary>
 internal static class UdpProbe
 {
+    private const int MaxReply = 65536;
+
     public static Task<ProbeOutcome[]> RunAsync(IReadOnlyList<IPEndPoint> attempts, byte[] data, TimeSpan timeout, int parallel, CancellationToken ct) =>
         ProbeOutcomes.EachAsync(attempts, parallel, (target, token) => ProbeAsync(target, data, timeout, token), ct);
 
@@ -23,8 +26,18 @@ internal static class UdpProbe
             // Connected, so the kernel reports the port unreachable message to this socket.
             await socket.ConnectAsync(target, limit.Token).ConfigureAwait(false);
             await socket.SendAsync(data, SocketFlags.None, limit.Token).ConfigureAwait(false);
-            var reply = new byte[1];
-            await socket.ReceiveAsync(reply, SocketFlags.None, limit.Token).ConfigureAwait(false);
+            // Room for any reply: a short read is an error on Windows (WSAEMSGSIZE), and under
+            // Wine that error, completing an overlapped receive, crashed the runtime.
+            var reply = ArrayPool<byte>.Shared.Rent(MaxReply);
+            try
+            {
+                await socket.ReceiveAsync(reply.AsMemory(0, MaxReply), SocketFlags.None, limit.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(reply);
+            }
+
             return ProbeState.Open;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

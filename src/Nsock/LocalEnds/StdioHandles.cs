@@ -80,7 +80,12 @@ internal static class StdioHandles
             return null;
         }
 
-        return OperatingSystem.IsWindows() ? Console.OpenStandardOutput() : (Stream?)OpenPipe(1, PipeDirection.Out) ?? new DescriptorStream(1, FileAccess.Write);
+        if (OperatingSystem.IsWindows())
+        {
+            return Kernel32.OpenRedirectedStdout() ?? Console.OpenStandardOutput();
+        }
+
+        return (Stream?)OpenPipe(1, PipeDirection.Out) ?? new DescriptorStream(1, FileAccess.Write);
     }
 
     /// <summary>stderr; null when nsock was started without one (messages are then dropped).</summary>
@@ -94,12 +99,15 @@ internal static class StdioHandles
         return OperatingSystem.IsWindows() ? Console.OpenStandardError() : new DescriptorStream(2, FileAccess.Write);
     }
 
-    /// <summary>Has the reader of stdout (a pipe or socket) gone? poll(2) says POLLERR or POLLHUP then.</summary>
-    public static bool StdoutReaderGone()
+    /// <summary>
+    /// Has the reader of stdout (a pipe or socket) gone, now that <paramref name="failure"/> came
+    /// of a write? Windows says so in the error (broken pipe); elsewhere poll(2) says POLLERR or POLLHUP.
+    /// </summary>
+    public static bool StdoutReaderGone(IOException failure)
     {
         if (OperatingSystem.IsWindows())
         {
-            return true; // a pipe write there fails only when the reader has gone
+            return Kernel32.IsBrokenPipe(failure);
         }
 
         const short PollOut = 0x4, PollErr = 0x8, PollHup = 0x10;

@@ -67,11 +67,12 @@ internal sealed class StdoutSink(Stream? stdout) : IRelaySink
         StdioHandles.ReleaseStdout();
     }
 
-    // A file or device says why it failed (EPIPE: the reader has gone). A pipe stream does not:
-    // ask the descriptor whether its reader has hung up; any other failure is an error.
+    // A file or device says why it failed (EPIPE: the reader has gone), and so does Windows (a
+    // broken pipe). A pipe stream does not: ask the descriptor whether its reader has hung up.
+    // Any other failure is an error.
     private static Exception Classify(IOException e)
     {
-        var readerGone = e is DescriptorException failure ? failure.Errno == Errno.EPIPE : StdioHandles.StdoutReaderGone();
+        var readerGone = e is DescriptorException failure ? failure.Errno == Errno.EPIPE : StdioHandles.StdoutReaderGone(e);
         return readerGone
             ? new SinkClosedException(e)
             : new SinkFailedException(new NsockException(ExitCodes.Network, "stdout", e.Message.TrimEnd('.').ToLowerInvariant(), e));

@@ -1,13 +1,40 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
 
 namespace Nsock.Platform;
 
-/// <summary>The few Windows calls nsock makes itself: closing stdout for good, so its reader sees the end.</summary>
+/// <summary>
+/// The few Windows calls nsock makes itself: stdout as a stream that reports a reader that has
+/// gone, and closing stdout for good, so its reader sees the end.
+/// </summary>
 [SupportedOSPlatform("windows")]
 internal static partial class Kernel32
 {
     private const int StdOutputHandle = -11;
+    private const int FileTypeChar = 2;
+    private const int ErrorBrokenPipe = 109;
+    private const int ErrorNoData = 232; // "the pipe is being closed"
+    private const int ErrorPipeNotConnected = 233; // what Wine reports for a pipe whose reader has gone
+
+    /// <summary>
+    /// stdout when it is a pipe or a file, as a plain file stream over the handle; null for a
+    /// console (or no stdout). The console stream the runtime offers swallows a pipe's broken-pipe
+    /// errors, so nsock would never learn that its reader has gone (<c>nsock ... | more</c>, quit).
+    /// </summary>
+    public static FileStream? OpenRedirectedStdout()
+    {
+        var handle = GetStdHandle(StdOutputHandle);
+        if (handle == IntPtr.Zero || handle == -1 || GetFileType(handle) == FileTypeChar)
+        {
+            return null;
+        }
+
+        return new FileStream(new SafeFileHandle(handle, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+    }
+
+    /// <summary>Whether a write failed because the pipe's reader has gone.</summary>
+    public static bool IsBrokenPipe(IOException e) => (e.HResult & 0xFFFF) is ErrorBrokenPipe or ErrorNoData or ErrorPipeNotConnected;
 
     /// <summary>
     /// Closes the process's standard output handle and empties its slot, so a pipe's reader sees
@@ -27,6 +54,9 @@ internal static partial class Kernel32
 
     [LibraryImport("kernel32.dll", SetLastError = true)]
     private static partial IntPtr GetStdHandle(int which);
+
+    [LibraryImport("kernel32.dll", SetLastError = true)]
+    private static partial int GetFileType(IntPtr handle);
 
     [LibraryImport("kernel32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]
