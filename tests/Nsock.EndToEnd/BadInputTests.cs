@@ -493,6 +493,12 @@ public sealed class BadInputTests
     [MemberData(nameof(Rows))]
     public async Task Bad_command_line_exits_with_its_code_and_one_error_line(string[] args, int exit, string names, string? says)
     {
+        // 192.0.2.1 (TEST-NET-1) is on no interface here: a UDP bind to it must fail.
+        if (exit == 5 && args[0] is "udp-recv" or "udp-send" && args.Contains("192.0.2.1"))
+        {
+            ToolPlatform.Needs(Need.ForeignAddressRefused);
+        }
+
         var run = await Runs.Value[Key(args)];
         var shown = "nsock " + string.Join(' ', run.Args.Select(Quote));
 

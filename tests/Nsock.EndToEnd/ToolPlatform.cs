@@ -38,6 +38,15 @@ public enum Need
 
     /// <summary>stdout's reader sees EOF while nsock goes on (half-close of stdout): not under Wine.</summary>
     StdoutEofWhileRunning,
+
+    /// <summary>A command line longer than 32,767 characters: Windows' limit.</summary>
+    LongCommandLine,
+
+    /// <summary>A connected UDP socket told of ICMP port unreachable: not under Wine.</summary>
+    UdpPortUnreachable,
+
+    /// <summary>A UDP bind to an address this machine lacks fails: under Wine it binds 0.0.0.0.</summary>
+    ForeignAddressRefused,
 }
 
 /// <summary>
@@ -103,6 +112,11 @@ internal static class ToolPlatform
         Need.PseudoTerminal => "a pseudo-terminal is POSIX's; Windows has consoles",
         Need.StdoutEofWhileRunning when UnderWine => "under Wine, stdout's reader sees EOF only when nsock exits: Wine keeps its own descriptor of the pipe (docs/platforms.md)",
         Need.StdoutEofWhileRunning => null,
+        Need.LongCommandLine => "Windows limits a command line to 32,767 characters",
+        Need.UdpPortUnreachable when UnderWine => "Wine does not pass ICMP port unreachable to a connected UDP socket (Windows reports it as WSAECONNRESET): a closed UDP port looks open|filtered",
+        Need.UdpPortUnreachable => null,
+        Need.ForeignAddressRefused when UnderWine => "Wine binds a UDP socket asked for an address this machine lacks to 0.0.0.0 instead of failing (Windows: WSAEADDRNOTAVAIL)",
+        Need.ForeignAddressRefused => null,
         _ => throw new ArgumentOutOfRangeException(nameof(need), need, null),
     };
 }
