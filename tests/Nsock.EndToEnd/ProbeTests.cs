@@ -239,6 +239,7 @@ public sealed class ProbeTests
     [Fact]
     public async Task Unix_open_refused_missing_and_not_a_socket()
     {
+        ToolPlatform.NeedsUnix();
         using var dir = new UnixTempDir();
         using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         live.Bind(new UnixDomainSocketEndPoint(dir.File("live")));
@@ -255,6 +256,7 @@ public sealed class ProbeTests
     [Fact]
     public async Task Unix_an_abstract_name()
     {
+        ToolPlatform.NeedsUnix(abstractName: true);
         var name = "nsock-probe-" + Guid.NewGuid().ToString("N");
         using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         live.Bind(new UnixDomainSocketEndPoint("\0" + name));
