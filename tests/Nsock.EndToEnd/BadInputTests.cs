@@ -493,6 +493,7 @@ public sealed class BadInputTests
     [MemberData(nameof(Rows))]
     public async Task Bad_command_line_exits_with_its_code_and_one_error_line(string[] args, int exit, string names, string? says)
     {
+        ToolPlatform.NeedsFor(args);
         // 192.0.2.1 (TEST-NET-1) is on no interface here: a UDP bind to it must fail.
         if (exit == 5 && args[0] is "udp-recv" or "udp-send" && args.Contains("192.0.2.1"))
         {
@@ -515,6 +516,8 @@ public sealed class BadInputTests
     [UnsupportedOSPlatform("windows")]
     public async Task Unix_listen_in_a_directory_without_search_permission_exits_5_permission_denied()
     {
+        ToolPlatform.NeedsUnix();
+        ToolPlatform.Needs(Need.OtherUser); // permissions by user; as root, nobody through setpriv
         // parent (searchable by all) / locked (mode 0) / s: nobody but root may look inside locked.
         var parent = Directory.CreateTempSubdirectory("nsock-bad-");
         try

@@ -28,6 +28,7 @@ public sealed class CommandLineTests
     {
         await using var nsock = RunningProcess.Nsock(args);
         await nsock.WaitForStderrAsync("^listening on ", Wait);
+        ToolPlatform.Needs(Need.PosixSignals); // the end is by SIGTERM; all before it is checked everywhere
         nsock.Signal(Signals.SigTerm);
         Assert.Equal(143, await nsock.WaitForExitAsync(Wait));
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
@@ -110,10 +111,12 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Double_dash_ends_options_for_a_unix_path()
     {
+        ToolPlatform.NeedsUnix();
         using var dir = new UnixTempDir();
         await using var nsock = RunningProcess.NsockAfter($"cd '{dir.FullName}'", "unix", "-l", "-v", "--", "-weird.sock");
         await nsock.WaitForStderrAsync("^listening on .*-weird\\.sock", Wait);
         Assert.Equal(["-weird.sock"], dir.Entries());
+        ToolPlatform.Needs(Need.PosixSignals); // the end is by SIGTERM; all before it is checked everywhere
         nsock.Signal(Signals.SigTerm);
         Assert.Equal(143, await nsock.WaitForExitAsync(Wait));
         Assert.Empty(dir.Entries());
@@ -163,6 +166,7 @@ public sealed class CommandLineTests
     {
         await using var nsock = RunningProcess.Nsock("listen", "-v", "-i", duration, "127.0.0.1", "0");
         await nsock.WaitForStderrAsync("^listening on ", Wait);
+        ToolPlatform.Needs(Need.PosixSignals); // the end is by SIGTERM; all before it is checked everywhere
         nsock.Signal(Signals.SigTerm);
         Assert.Equal(143, await nsock.WaitForExitAsync(Wait));
     }

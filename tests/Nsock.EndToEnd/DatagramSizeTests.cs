@@ -14,6 +14,7 @@ public sealed class DatagramSizeTests
     [Fact]
     public async Task A_200000_byte_unix_datagram_goes_whole_from_nsock_to_nsock()
     {
+        ToolPlatform.NeedsUnix(dgram: true);
         using var dir = new UnixTempDir();
         var (file, data) = await LargeFileAsync(dir);
         await using var server = RunningProcess.Nsock("unix", "-l", "-u", "-v", "-c", "1", dir.File("s"));
@@ -31,6 +32,7 @@ public sealed class DatagramSizeTests
     [Fact]
     public async Task A_200000_byte_unix_datagram_from_socat_arrives_whole()
     {
+        ToolPlatform.NeedsUnix(dgram: true);
         using var dir = new UnixTempDir();
         var (file, data) = await LargeFileAsync(dir);
         await using var server = RunningProcess.Nsock("unix", "-l", "-u", "-v", "-c", "1", dir.File("s"));
@@ -48,6 +50,7 @@ public sealed class DatagramSizeTests
     [Fact]
     public async Task A_200000_byte_unix_datagram_from_nsock_reaches_socat_whole()
     {
+        ToolPlatform.NeedsUnix(dgram: true);
         using var dir = new UnixTempDir();
         var (file, data) = await LargeFileAsync(dir);
         var received = dir.File("received");

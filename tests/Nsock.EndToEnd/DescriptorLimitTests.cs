@@ -20,6 +20,9 @@ public sealed class DescriptorLimitTests
     // Draining the backlog of closed clients may take a while; a fresh client must be served within this.
     private static readonly TimeSpan RecoveryWait = TimeSpan.FromSeconds(30);
 
+    // Every test runs nsock under ulimit -n.
+    public DescriptorLimitTests() => ToolPlatform.Needs(Need.DescriptorLimit);
+
     // The framework-dependent runtime holds about 60 descriptors of its own (two per assembly), so
     // at ulimit -n 64 there is no room for a single client: that case is the refusal below.
     [Theory]

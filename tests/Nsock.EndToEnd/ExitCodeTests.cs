@@ -105,6 +105,7 @@ public sealed class ExitCodeTests
     [MemberData(nameof(Families.All), MemberType = typeof(Families))]
     public async Task Connection_refused_exits_1_naming_the_address(Family family)
     {
+        ToolPlatform.NeedsFor(family);
         // Nobody there: a TCP port just released, or a stale socket file that nobody answers.
         using var dir = new UnixTempDir();
         string target;
@@ -236,6 +237,7 @@ public sealed class ExitCodeTests
     [Fact]
     public async Task Permission_denied_on_a_privileged_port_exits_5()
     {
+        ToolPlatform.Needs(Need.OtherUser); // as root, nsock without CAP_NET_BIND_SERVICE through setpriv
         // Port 1 is privileged unless the sysctl opens every port; then there is nothing to deny.
         Assert.True(Posix.UnprivilegedPortStart > 1, "net.ipv4.ip_unprivileged_port_start opens port 1 to everyone here");
 

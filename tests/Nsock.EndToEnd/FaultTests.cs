@@ -22,6 +22,7 @@ public sealed class FaultTests
     [InlineData(NsockBuild.Aot)]
     public async Task Closed_stdin_is_empty_input_and_signals_still_work(NsockBuild build)
     {
+        ToolPlatform.Needs(Need.PosixDescriptors, Need.PosixSignals);
         await using var server = await NsockServer.StartAsync(Family.Tcp4, ["-k"], args => StartWith("<&-", NsockTool.PathOf(build), args));
         var nsock = server.Nsock;
 
@@ -47,6 +48,7 @@ public sealed class FaultTests
     [InlineData(NsockBuild.Aot)]
     public async Task Closed_stdout_counts_as_gone_and_a_half_close_keeps_signals_working(NsockBuild build)
     {
+        ToolPlatform.Needs(Need.PosixDescriptors, Need.PosixSignals);
         // stdin stays open (the test's pipe); the peer half-closes without sending.
         await using var server = await NsockServer.StartAsync(Family.Tcp4, [], args => StartWith(">&-", NsockTool.PathOf(build), args));
         var nsock = server.Nsock;
@@ -84,6 +86,7 @@ public sealed class FaultTests
     [InlineData(NsockBuild.Aot)]
     public async Task Closed_stderr_is_silence_not_a_crash(NsockBuild build)
     {
+        ToolPlatform.Needs(Need.PosixDescriptors);
         var port = Loopback.FreePort().ToString();
         await using (var failing = StartWith("2>&-", NsockTool.PathOf(build), "connect", "-v", "127.0.0.1", port))
         {
@@ -100,6 +103,7 @@ public sealed class FaultTests
     [InlineData(true)]
     public async Task Stdout_on_a_full_disk_is_an_error_not_a_success(bool keepOpen)
     {
+        ToolPlatform.Needs(Need.PosixDescriptors);
         await using var server = await NsockServer.StartAsync(Family.Tcp4, keepOpen ? ["-k"] : [], args => StartWith(">/dev/full", NsockTool.Path, args));
         var nsock = server.Nsock;
         using var client = await server.ConnectAsync();
@@ -114,6 +118,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Udp_recv_to_a_full_disk_is_an_error()
     {
+        ToolPlatform.Needs(Need.PosixDescriptors);
         await using var nsock = StartWith(">/dev/full", NsockTool.Path, "udp-recv", "-v", "127.0.0.1", "0");
         var port = await nsock.WaitForListeningPortAsync();
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -175,6 +180,8 @@ public sealed class FaultTests
     [InlineData(Signals.SigUsr1, 138)]
     public async Task Every_catchable_killing_signal_ends_cleanly_and_removes_the_socket_file(int signal, int expected)
     {
+        ToolPlatform.NeedsUnix();
+        ToolPlatform.NeedsSignal(signal);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await using var nsock = RunningProcess.NsockInterruptible("unix", "-l", "-k", "-v", path);
@@ -192,6 +199,8 @@ public sealed class FaultTests
     [Fact]
     public async Task The_runtimes_diagnostic_port_is_neither_reachable_nor_left_behind()
     {
+        ToolPlatform.NeedsUnix();
+        ToolPlatform.Needs(Need.PosixSignals);
         // The framework-dependent runtime makes its diagnostic port and debugger pipes in $TMPDIR at start.
         using var tmp = new UnixTempDir();
         await using var nsock = RunningProcess.Start(NsockTool.Path, ["unix", "-l", "-v", tmp.File("s")], environment: new Dictionary<string, string?> { ["TMPDIR"] = tmp.FullName });

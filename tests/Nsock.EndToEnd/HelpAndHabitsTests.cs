@@ -137,6 +137,7 @@ public sealed partial class HelpAndHabitsTests
         var suggested = BridgeHint().Match(bridge.StderrLines[0]).Groups[1].Value.Split(' ');
         await using var nsock = RunningProcess.Nsock(suggested[1..]);
         await nsock.WaitForStderrAsync("^listening on ");
+        ToolPlatform.Needs(Need.PosixSignals); // the end is by SIGTERM; all before it is checked everywhere
         nsock.Signal(Signals.SigTerm);
         Assert.Equal(143, await nsock.WaitForExitAsync());
     }

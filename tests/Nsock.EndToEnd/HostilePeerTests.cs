@@ -28,6 +28,7 @@ public sealed class HostilePeerTests
     [InlineData(true, true)]
     public async Task A_client_bound_to_a_longer_name_than_the_server_is_served(bool keepOpen, bool abstractServer)
     {
+        ToolPlatform.NeedsUnix(abstractName: abstractServer);
         using var dir = new UnixTempDir();
         var path = abstractServer ? "@" + Guid.NewGuid().ToString("N")[..6] : dir.File("s");
         var clientName = dir.File("a-client-name-much-longer-than-the-servers-" + new string('x', 40));
@@ -47,6 +48,7 @@ public sealed class HostilePeerTests
             using var next = await Unix.ConnectAsync(path);
             await Loopback.SendAllAsync(next, "next\n"u8.ToArray());
             await nsock.Stdout.WaitForTextAsync("next\n", RunningProcess.DefaultWait);
+            ToolPlatform.Needs(Need.PosixSignals); // the end is by SIGTERM; all before it is checked everywhere
             nsock.Signal(Signals.SigTerm);
             await nsock.AssertExitCodeAsync(143, TimeSpan.FromSeconds(5));
         }
@@ -66,6 +68,8 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Another_user_with_a_long_name_cannot_crash_roots_server()
     {
+        ToolPlatform.NeedsUnix(abstractName: true); // the other user's client binds an abstract name
+        ToolPlatform.Needs(Need.OtherUser);
         Assert.SkipUnless(Posix.IsRoot, "switching to another user (setpriv --reuid 65534) needs root");
         using var dir = new UnixTempDir();
         if (!OperatingSystem.IsWindows())
@@ -98,6 +102,7 @@ public sealed class HostilePeerTests
     [InlineData(true)]
     public async Task Hostile_peer_names_are_escaped_in_verbose_and_hex_output(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram, abstractName: true); // the hostile peer binds an abstract name
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", "--hex", .. dgram ? new[] { "-u", "-c", "1" } : [], path]);
@@ -121,6 +126,7 @@ public sealed class HostilePeerTests
     [InlineData("hex")]
     public async Task Hostile_sender_names_are_escaped_in_datagram_records(string format)
     {
+        ToolPlatform.NeedsUnix(dgram: true, abstractName: true); // the hostile sender binds an abstract name
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await using var nsock = RunningProcess.Nsock("unix", "-l", "-u", "-v", "-c", "1", "--format", format, path);
@@ -140,6 +146,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task A_path_given_on_the_command_line_is_escaped_too()
     {
+        ToolPlatform.NeedsUnix();
         using var dir = new UnixTempDir();
         var path = dir.File("s\u001b[2J\nlistening on FAKE");
         await using var nsock = RunningProcess.Nsock("unix", "-l", "-v", path);

@@ -47,6 +47,9 @@ public sealed partial class IdleMemorySoakTests
     private static readonly TimeSpan CycleStepWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ReturnWait = TimeSpan.FromSeconds(3);
 
+    // The test reads nsock's memory from /proc.
+    public IdleMemorySoakTests() => ToolPlatform.Needs(Need.ProcFs);
+
     [Fact]
     public async Task Idle_keep_open_clients_with_stdin_open_cost_at_most_4_KB_each_and_their_memory_comes_back()
     {

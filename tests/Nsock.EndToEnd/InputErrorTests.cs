@@ -55,6 +55,7 @@ public sealed class InputErrorTests
     public async Task A_client_in_a_missing_directory_is_told_the_directory_is_missing(string flags)
     {
         var mode = Flags(flags);
+        ToolPlatform.NeedsFor(["unix", .. mode]);
         using var dir = new UnixTempDir();
         var path = Path.Combine(dir.File("missing-dir"), "s.sock");
         await AssertFailsAsync(["unix", .. mode, path], 1, $"nsock: {path}: no such directory");
@@ -69,6 +70,7 @@ public sealed class InputErrorTests
     public async Task A_path_through_a_regular_file_says_a_name_on_the_way_is_not_a_directory(int exit, string flags)
     {
         var mode = Flags(flags);
+        ToolPlatform.NeedsFor(["unix", .. mode]);
         using var dir = new UnixTempDir();
         var file = dir.File("file");
         File.WriteAllText(file, "a regular file\n");
@@ -84,6 +86,8 @@ public sealed class InputErrorTests
     public async Task A_client_under_a_directory_it_may_not_search_exits_5_permission_denied(string flags)
     {
         var mode = Flags(flags);
+        ToolPlatform.Needs(Need.OtherUser); // permissions by user; as root, nobody through setpriv
+        ToolPlatform.NeedsFor(["unix", .. mode]);
         using var dir = new UnixTempDir();
         var locked = Directory.CreateDirectory(dir.File("locked")).FullName;
         var path = Path.Combine(locked, "s.sock");
@@ -108,6 +112,7 @@ public sealed class InputErrorTests
     [InlineData(true)]
     public async Task A_client_through_a_symlink_to_a_stale_socket_is_refused_not_told_it_is_no_socket(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
         using var dir = new UnixTempDir();
         var stale = dir.File("stale.sock");
         await Unix.MakeStaleSocketAsync(stale, dgram);

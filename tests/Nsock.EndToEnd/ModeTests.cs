@@ -69,12 +69,14 @@ public sealed class ModeTests
     [MemberData(nameof(ServerCombinations))]
     public async Task Documented_server_combinations_run(string[] args)
     {
+        ToolPlatform.NeedsFor(args);
         using var dir = new UnixTempDir();
         // -v anywhere: before the command for some, after the arguments for the others.
         string[] line = args.Length % 2 == 0 ? ["-v", .. args] : [.. args, "-v"];
         await using var nsock = RunningProcess.Nsock([.. line.Select(a => a.Replace("%D", dir.FullName, StringComparison.Ordinal))]);
 
         await nsock.WaitForStderrAsync("^listening on ");
+        ToolPlatform.Needs(Need.PosixSignals); // the end is by SIGTERM; all before it is checked everywhere
         nsock.Signal(Signals.SigTerm);
         Assert.Equal(143, await nsock.WaitForExitAsync(TimeSpan.FromSeconds(5)));
         ErrorLine.AssertNoStackTrace(nsock.StderrLines);
@@ -98,6 +100,7 @@ public sealed class ModeTests
     [MemberData(nameof(ClientCombinations))]
     public async Task Documented_client_combinations_run(string[] args, int expected)
     {
+        ToolPlatform.NeedsFor(args);
         using var dir = new UnixTempDir();
         using var closed = Loopback.Listen();
         var port = Loopback.PortOf(closed).ToString();

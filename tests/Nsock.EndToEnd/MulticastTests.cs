@@ -135,6 +135,7 @@ public sealed class MulticastTests
     [InlineData(2)]
     public async Task IPv6_group_datagram_reaches_the_receivers_in_a_private_netns(int receivers)
     {
+        ToolPlatform.Needs(Need.NetworkNamespace);
         if (!Posix.IsRoot)
         {
             Assert.Skip("IPv6 multicast needs a private network namespace with a veth pair (lo carries no IPv6 multicast here); creating one needs root");

@@ -14,6 +14,9 @@ public sealed class NetlinkDumpTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
+    // Every test runs nsock netlink.
+    public NetlinkDumpTests() => ToolPlatform.Needs(Need.Netlink);
+
     private static async Task<RunningProcess> DumpAsync(params string[] args)
     {
         var nsock = RunningProcess.Nsock(["netlink", .. args]);

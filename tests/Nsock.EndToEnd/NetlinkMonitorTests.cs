@@ -11,6 +11,9 @@ public sealed class NetlinkMonitorTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
+    // Every test runs nsock netlink.
+    public NetlinkMonitorTests() => ToolPlatform.Needs(Need.Netlink);
+
     private static List<JsonElement> Records(RunningProcess nsock) =>
         [.. nsock.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)];
 

@@ -14,6 +14,7 @@ internal static class NetlinkNamespace
 
     public static RunningProcess StartNsock(params string[] args)
     {
+        ToolPlatform.Needs(Need.NetworkNamespace);
         if (!Posix.IsRoot)
         {
             Assert.Skip("a private network namespace (unshare -n) needs root; CI runs as root");

@@ -10,6 +10,9 @@ public sealed class NetlinkRawTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
+    // Every test runs nsock netlink.
+    public NetlinkRawTests() => ToolPlatform.Needs(Need.Netlink);
+
     private static async Task<RunningProcess> RunAsync(byte[] stdin, params string[] args)
     {
         var nsock = RunningProcess.Nsock(["netlink", .. args]);

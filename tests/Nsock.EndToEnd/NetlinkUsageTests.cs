@@ -6,6 +6,9 @@ namespace Nsock.EndToEnd;
 /// </summary>
 public sealed class NetlinkUsageTests
 {
+    // Every test runs nsock netlink.
+    public NetlinkUsageTests() => ToolPlatform.Needs(Need.Netlink);
+
     [Theory]
     [InlineData("netlink", "netlink", "route")]
     [InlineData("--dump", "netlink", "route", "--dump", "bogus")]

@@ -57,6 +57,7 @@ internal sealed class NsockServer : IAsyncDisposable
     /// <param name="launch">Starts nsock with these arguments another way (a closed descriptor, a stdout consumer); <see cref="RunningProcess.Nsock"/> by default.</param>
     public static NsockServer Start(Family family, string[] options, Func<string[], RunningProcess>? launch = null)
     {
+        ToolPlatform.NeedsFor(family);
         var dir = family == Family.Unix ? new UnixTempDir() : null;
         string[] verbose = options.Contains("-v") || options.Contains("--verbose") ? [] : ["-v"];
         string[] args = dir is not null

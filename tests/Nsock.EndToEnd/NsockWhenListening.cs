@@ -10,6 +10,7 @@ internal static class NsockWhenListening
 {
     public static async Task<RunningProcess> ConnectAsync(string[] args, string target, RunningProcess server, TimeSpan wait)
     {
+        ToolPlatform.NeedsFor(args);
         var deadline = DateTime.UtcNow + wait;
         for (var attempt = 1; ; attempt++)
         {

@@ -8,14 +8,20 @@ internal static class OtherUser
 {
     public const int Uid = 65534;
 
-    public static RunningProcess Python(string script, params string[] args) =>
-        RunningProcess.Start("setpriv", ["--reuid", $"{Uid}", "--regid", $"{Uid}", "--clear-groups", SystemPython, "-c", script, .. args]);
+    public static RunningProcess Python(string script, params string[] args)
+    {
+        ToolPlatform.Needs(Need.OtherUser);
+        return RunningProcess.Start("setpriv", ["--reuid", $"{Uid}", "--regid", $"{Uid}", "--clear-groups", SystemPython, "-c", script, .. args]);
+    }
 
     // The python3 on PATH may live where nobody cannot go (pyenv under /root): use the system's.
     private static string SystemPython =>
         new[] { "/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("no system python3 (/usr/bin/python3) for the other user: ./build.sh test installs it as root");
 
-    public static RunningProcess Nsock(params string[] args) =>
-        RunningProcess.Start("setpriv", ["--reuid", $"{Uid}", "--regid", $"{Uid}", "--clear-groups", NsockTool.Path, .. args]);
+    public static RunningProcess Nsock(params string[] args)
+    {
+        ToolPlatform.Needs(Need.OtherUser);
+        return RunningProcess.Start("setpriv", ["--reuid", $"{Uid}", "--regid", $"{Uid}", "--clear-groups", NsockTool.Path, .. args]);
+    }
 }

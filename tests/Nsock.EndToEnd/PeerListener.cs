@@ -30,6 +30,7 @@ internal sealed class PeerListener : IDisposable
     /// <param name="backlog">The TCP listener's accept queue (a unix one has the default).</param>
     public static PeerListener Open(Family family, int backlog = 16)
     {
+        ToolPlatform.NeedsFor(family);
         if (family != Family.Unix)
         {
             return new PeerListener(family, Loopback.Listen(Families.Address(family), backlog), null);

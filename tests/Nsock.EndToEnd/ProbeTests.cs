@@ -250,6 +250,7 @@ public sealed class ProbeTests
     [Fact]
     public async Task Unix_open_refused_missing_and_not_a_socket()
     {
+        ToolPlatform.NeedsUnix();
         using var dir = new UnixTempDir();
         using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         live.Bind(new UnixDomainSocketEndPoint(dir.File("live")));
@@ -266,6 +267,7 @@ public sealed class ProbeTests
     [Fact]
     public async Task Unix_an_abstract_name()
     {
+        ToolPlatform.NeedsUnix(abstractName: true);
         var name = "nsock-probe-" + Guid.NewGuid().ToString("N");
         using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         live.Bind(new UnixDomainSocketEndPoint("\0" + name));
@@ -334,6 +336,7 @@ public sealed class ProbeTests
     [Fact]
     public async Task Full_range_scan_finds_exactly_the_listeners()
     {
+        ToolPlatform.Needs(Need.NetworkNamespace);
         using var dir = new UnixTempDir();
         // python3 opens the listeners, then runs the scan itself while they listen.
         const string Script = """

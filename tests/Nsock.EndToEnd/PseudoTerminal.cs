@@ -79,9 +79,12 @@ internal static class PseudoTerminal
     /// Starts <paramref name="tool"/> (a build of nsock, see <see cref="NsockTool.PathOf"/>) the
     /// same way, with <paramref name="environment"/> changed as <see cref="RunningProcess.Start"/> does.
     /// </summary>
-    public static RunningProcess Start(string tool, bool stdoutToo, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
-        RunningProcess.Start(
+    public static RunningProcess Start(string tool, bool stdoutToo, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        ToolPlatform.Needs(Need.PseudoTerminal);
+        return RunningProcess.Start(
             "python3",
             ["-c", Wrapper, stdoutToo ? "all" : "stdin", WrapperLimit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), tool, .. args],
             environment: environment);
+    }
 }

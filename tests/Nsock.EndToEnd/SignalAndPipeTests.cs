@@ -17,6 +17,7 @@ public sealed class SignalAndPipeTests
     [InlineData(Signals.SigInt, 130)]
     public async Task Signal_ends_a_listening_nsock_promptly(int signal, int expectedCode)
     {
+        ToolPlatform.NeedsSignal(signal);
         string[] args = ["listen", "-v", "127.0.0.1", "0"];
         await using var nsock = signal == Signals.SigInt ? RunningProcess.NsockInterruptible(args) : RunningProcess.Nsock(args);
         var port = await nsock.WaitForListeningPortAsync();
@@ -41,6 +42,7 @@ public sealed class SignalAndPipeTests
     [InlineData(Signals.SigInt, 130)]
     public async Task Signal_ends_an_established_session_promptly(int signal, int expectedCode)
     {
+        ToolPlatform.NeedsSignal(signal);
         using var listener = Loopback.Listen();
         string[] args = ["connect", "127.0.0.1", Loopback.PortOf(listener).ToString()];
         await using var nsock = signal == Signals.SigInt ? RunningProcess.NsockInterruptible(args) : RunningProcess.Nsock(args);

@@ -19,6 +19,9 @@ public sealed partial class TerminalStateTests
     // initialisation would write it.
     private static readonly Dictionary<string, string?> Xterm = new() { ["TERM"] = "xterm" };
 
+    // Every test runs nsock on a pseudo-terminal.
+    public TerminalStateTests() => ToolPlatform.Needs(Need.PseudoTerminal);
+
     public static TheoryData<NsockBuild, string[]> HelpAndVersion
     {
         get

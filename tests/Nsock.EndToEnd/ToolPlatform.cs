@@ -96,6 +96,41 @@ internal static class ToolPlatform
         }
     }
 
+    /// <summary>What sending nsock <paramref name="signal"/> needs: nothing for SIGINT (Wine turns it into Ctrl-C, which Windows has), POSIX signals for any other.</summary>
+    public static void NeedsSignal(int signal)
+    {
+        if (signal != Signals.SigInt)
+        {
+            Needs(Need.PosixSignals);
+        }
+    }
+
+    /// <summary>What a test over <paramref name="family"/> needs: unix sockets for <see cref="Family.Unix"/>, nothing more for TCP.</summary>
+    public static void NeedsFor(Family family)
+    {
+        if (family == Family.Unix)
+        {
+            NeedsUnix();
+        }
+    }
+
+    /// <summary>
+    /// What running nsock with <paramref name="args"/> needs: for the <c>unix</c> command, unix
+    /// sockets, and datagrams when an option says -u or --dgram (alone or in a bundle such as
+    /// -lu, before any <c>--</c>), and abstract names when a word is an @name. Other commands: nothing.
+    /// </summary>
+    public static void NeedsFor(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0] != "unix")
+        {
+            return;
+        }
+
+        var options = args.Skip(1).TakeWhile(a => a != "--").ToList();
+        var dgram = options.Any(a => a == "--dgram" || (a.Length > 1 && a[0] == '-' && a[1] != '-' && a.Skip(1).All(char.IsAsciiLetter) && a.Contains('u', StringComparison.Ordinal)));
+        NeedsUnix(dgram, abstractName: args.Skip(1).Any(a => a.StartsWith('@')));
+    }
+
     private static string? WhyNot(Need need) => !IsWindowsBuild ? null : need switch
     {
         Need.UnixSockets when UnderWine => "Wine 8 has no unix sockets (WSAEAFNOSUPPORT); Windows 10 1803 and later have unix stream sockets",

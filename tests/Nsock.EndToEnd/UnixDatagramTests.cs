@@ -9,6 +9,9 @@ namespace Nsock.EndToEnd;
 /// </summary>
 public sealed class UnixDatagramTests
 {
+    // Every test runs nsock unix -u; those of abstract names say so too.
+    public UnixDatagramTests() => ToolPlatform.NeedsUnix(dgram: true);
+
     /// <summary>
     /// A python3 datagram sender: argv server, own address ('-' for unbound, @name abstract),
     /// then payloads in hex; when bound, waits for a reply to each and prints it in hex.
@@ -71,6 +74,7 @@ public sealed class UnixDatagramTests
     [Fact]
     public async Task Client_sends_each_write_as_one_datagram_from_an_abstract_name_of_its_own()
     {
+        ToolPlatform.NeedsUnix(dgram: true, abstractName: true);
         using var dir = new UnixTempDir();
         var path = dir.File("rcv");
         using var receiver = Unix.Datagram(path);
@@ -181,6 +185,8 @@ public sealed class UnixDatagramTests
     [InlineData("abstract name")]
     public async Task Echo_server_survives_a_bound_sender_that_left_before_its_echo(string how)
     {
+        ToolPlatform.NeedsUnix(dgram: true, abstractName: how == "abstract name");
+        ToolPlatform.Needs(Need.PosixSignals); // SIGSTOP and SIGCONT
         using var dir = new UnixTempDir();
         var path = dir.File("srv");
         await using var nsock = RunningProcess.Nsock("unix", "-l", "-u", "-v", "--echo", "--format", "line", path);
@@ -289,6 +295,7 @@ public sealed class UnixDatagramTests
     [Fact]
     public async Task Abstract_names_exchange_datagrams_and_create_no_file()
     {
+        ToolPlatform.NeedsUnix(dgram: true, abstractName: true);
         using var dir = new UnixTempDir();
         var name = Unix.AbstractName();
         await using var server = Unix.NsockIn(dir.FullName, "unix", "-l", "-u", "-v", "--echo", "--format", "line", name);
@@ -331,6 +338,7 @@ public sealed class UnixDatagramTests
     [Fact]
     public async Task Default_client_leaves_no_file_anywhere()
     {
+        ToolPlatform.NeedsUnix(dgram: true, abstractName: true);
         using var dir = new UnixTempDir();
         var path = dir.File("rcv");
         using var receiver = Unix.Datagram(path);

@@ -11,9 +11,13 @@ public sealed class UnixInteropTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
+    // Every test runs nsock unix; each says too whether it needs datagrams or abstract names.
+    public UnixInteropTests() => ToolPlatform.NeedsUnix();
+
     [Fact]
     public async Task Nsock_connects_to_socat_ABSTRACT_LISTEN()
     {
+        ToolPlatform.NeedsUnix(abstractName: true);
         var name = Unix.AbstractName();
         await using var server = RunningProcess.Start("socat", ["-t", "30", $"ABSTRACT-LISTEN:{name[1..]}", "-"]);
         await Unix.WaitForBoundAsync(name, server, Wait);
@@ -25,6 +29,7 @@ public sealed class UnixInteropTests
     [Fact]
     public async Task Socat_ABSTRACT_CONNECT_to_nsock_listening_on_an_abstract_name()
     {
+        ToolPlatform.NeedsUnix(abstractName: true);
         var name = Unix.AbstractName();
         await using var nsock = RunningProcess.Nsock("unix", "-l", "-v", name);
         await Unix.WaitForListeningAsync(nsock, name, Wait);
@@ -38,6 +43,7 @@ public sealed class UnixInteropTests
     [InlineData(true)]
     public async Task Nsock_datagram_client_gets_echoes_from_socat_UNIX_RECVFROM(bool sourcePath)
     {
+        ToolPlatform.NeedsUnix(dgram: true);
         using var dir = new UnixTempDir();
         var path = dir.File("echo.sock");
         // Each datagram forks a child that sends back what cat returns; -T ends idle children.
@@ -65,6 +71,7 @@ public sealed class UnixInteropTests
     [InlineData("ABSTRACT-SENDTO", "bound")]
     public async Task Socat_SENDTO_reaches_nsock_datagram_server_and_gets_the_echo(string socatAddress, string binding)
     {
+        ToolPlatform.NeedsUnix(dgram: true, abstractName: socatAddress.StartsWith("ABSTRACT", StringComparison.Ordinal));
         using var dir = new UnixTempDir();
         var abstractServer = socatAddress.StartsWith("ABSTRACT", StringComparison.Ordinal);
         var server = abstractServer ? Unix.AbstractName() : dir.File("srv.sock");

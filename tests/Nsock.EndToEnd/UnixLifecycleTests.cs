@@ -11,11 +11,15 @@ namespace Nsock.EndToEnd;
 /// </summary>
 public sealed class UnixLifecycleTests
 {
+    // Every test runs nsock unix; those of datagrams or signals say so too.
+    public UnixLifecycleTests() => ToolPlatform.NeedsUnix();
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Socket_file_is_gone_after_a_normal_end(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", .. dgram ? new[] { "-u", "-c", "1" } : [], path]);
@@ -35,6 +39,7 @@ public sealed class UnixLifecycleTests
     [InlineData(true)]
     public async Task Socket_file_is_gone_after_an_idle_timeout_error(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await using var nsock = RunningProcess.Nsock(["unix", "-l", "-v", "-i", "0.5", .. dgram ? new[] { "-u" } : [], path]);
@@ -56,6 +61,8 @@ public sealed class UnixLifecycleTests
     [InlineData(true, Signals.SigTerm, 143)]
     public async Task Socket_file_is_gone_after_a_signal(bool dgram, int signal, int expectedCode)
     {
+        ToolPlatform.NeedsUnix(dgram);
+        ToolPlatform.NeedsSignal(signal);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         string[] args = ["unix", "-l", "-v", .. dgram ? new[] { "-u" } : [], path];
@@ -78,6 +85,7 @@ public sealed class UnixLifecycleTests
     [InlineData(true, Signals.SigTerm, 143)]
     public async Task Socket_file_is_gone_after_a_signal_mid_session(bool keepOpen, int signal, int expectedCode)
     {
+        ToolPlatform.NeedsSignal(signal);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         string[] args = ["unix", "-l", "-v", .. keepOpen ? new[] { "-k" } : [], path];
@@ -99,6 +107,8 @@ public sealed class UnixLifecycleTests
     [InlineData(Signals.SigTerm, 143)]
     public async Task Datagram_client_source_file_is_gone_after_a_signal(int signal, int expectedCode)
     {
+        ToolPlatform.NeedsUnix(dgram: true);
+        ToolPlatform.NeedsSignal(signal);
         using var dir = new UnixTempDir();
         var path = dir.File("rcv");
         var source = dir.File("me");
@@ -122,6 +132,7 @@ public sealed class UnixLifecycleTests
     [InlineData(true)]
     public async Task A_regular_file_at_the_path_survives_byte_identical_exit_5(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
         using var dir = new UnixTempDir();
         var path = dir.File("data.bin");
         var content = RandomNumberGenerator.GetBytes(4099);
@@ -141,6 +152,7 @@ public sealed class UnixLifecycleTests
     [Fact]
     public async Task A_regular_file_as_a_datagram_client_source_survives_exit_5()
     {
+        ToolPlatform.NeedsUnix(dgram: true);
         using var dir = new UnixTempDir();
         var path = dir.File("rcv");
         var source = dir.File("mine.txt");
@@ -161,6 +173,7 @@ public sealed class UnixLifecycleTests
     [InlineData(true)]
     public async Task A_directory_at_the_path_is_left_intact_exit_5(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
         using var dir = new UnixTempDir();
         var path = dir.File("sub");
         Directory.CreateDirectory(path);
@@ -179,6 +192,7 @@ public sealed class UnixLifecycleTests
     [InlineData(true)]
     public async Task A_stale_socket_is_replaced_and_the_server_works(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await Unix.MakeStaleSocketAsync(path, dgram);
@@ -201,6 +215,7 @@ public sealed class UnixLifecycleTests
     [InlineData(true, false)]
     public async Task A_live_nsock_socket_is_refused_as_in_use_and_its_owner_keeps_serving(bool firstDgram, bool secondDgram)
     {
+        ToolPlatform.NeedsUnix(dgram: firstDgram || secondDgram);
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         await using var first = RunningProcess.Nsock(["unix", "-l", "-v", .. firstDgram ? new[] { "-u", "-c", "1" } : [], path]);
@@ -324,6 +339,7 @@ public sealed class UnixLifecycleTests
     [InlineData("dgram-source")]
     public async Task A_200_byte_path_exits_5_naming_the_107_byte_limit(string role)
     {
+        ToolPlatform.NeedsUnix(dgram: role.StartsWith("dgram", StringComparison.Ordinal));
         using var dir = new UnixTempDir();
         var path = PathOfBytes(dir, 200);
         var rcv = dir.File("rcv");
@@ -349,6 +365,7 @@ public sealed class UnixLifecycleTests
     [Fact]
     public async Task A_107_byte_path_works_and_108_bytes_is_too_long()
     {
+        ToolPlatform.NeedsUnix(dgram: true);
         using var dir = new UnixTempDir();
         var longest = PathOfBytes(dir, 107);
         await using (var nsock = RunningProcess.Nsock("unix", "-l", "-u", "-v", "-c", "1", longest))

@@ -9,6 +9,9 @@ namespace Nsock.EndToEnd;
 /// </summary>
 public sealed class UnixOwnershipTests
 {
+    // Every test runs nsock unix; those of datagrams or signals say so too.
+    public UnixOwnershipTests() => ToolPlatform.NeedsUnix();
+
     public enum End
     {
         SigInt,
@@ -38,6 +41,12 @@ public sealed class UnixOwnershipTests
     [MemberData(nameof(ServersAndEnds))]
     public async Task A_file_put_at_the_path_while_nsock_runs_is_never_removed(string[] server, End end)
     {
+        ToolPlatform.NeedsUnix(dgram: server.Contains("-u"));
+        if (end is End.SigTerm or End.SigHup)
+        {
+            ToolPlatform.Needs(Need.PosixSignals);
+        }
+
         using var dir = new UnixTempDir();
         var path = dir.File("s");
         var alias = dir.File("alias");
@@ -70,6 +79,8 @@ public sealed class UnixOwnershipTests
     [InlineData(true)]
     public async Task Another_users_live_socket_put_at_the_path_survives_nsocks_exit(bool dgram)
     {
+        ToolPlatform.NeedsUnix(dgram);
+        ToolPlatform.Needs(Need.OtherUser, Need.PosixSignals);
         Assert.SkipUnless(Posix.IsRoot, "switching to another user (setpriv --reuid 65534) needs root");
         using var dir = new UnixTempDir();
         if (!OperatingSystem.IsWindows())

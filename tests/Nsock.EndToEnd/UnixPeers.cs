@@ -208,8 +208,11 @@ internal static class Unix
     }
 
     /// <summary>Starts nsock with this working directory (through env -C), so a stray relative file would land there.</summary>
-    public static RunningProcess NsockIn(string directory, params string[] args) =>
-        RunningProcess.Start("env", ["-C", directory, NsockTool.Path, .. args]);
+    public static RunningProcess NsockIn(string directory, params string[] args)
+    {
+        ToolPlatform.NeedsFor(args);
+        return RunningProcess.Start("env", ["-C", directory, NsockTool.Path, .. args]);
+    }
 
     /// <summary>
     /// Waits for <paramref name="text"/> on the process's stdout, failing at once (with its stderr)

@@ -11,9 +11,13 @@ namespace Nsock.EndToEnd;
 /// </summary>
 public sealed class UnixStreamTests
 {
+    // Every test runs nsock unix; those of abstract names say so too.
+    public UnixStreamTests() => ToolPlatform.NeedsUnix();
+
     [Fact]
     public async Task Abstract_name_exchanges_data_and_creates_no_file()
     {
+        ToolPlatform.NeedsUnix(abstractName: true);
         using var dir = new UnixTempDir();
         var name = Unix.AbstractName();
         await using var server = Unix.NsockIn(dir.FullName, "unix", "-l", "-v", name);
@@ -88,6 +92,7 @@ public sealed class UnixStreamTests
     [Fact]
     public async Task Connect_to_an_unbound_abstract_name_exits_1_naming_it()
     {
+        ToolPlatform.NeedsUnix(abstractName: true);
         var name = Unix.AbstractName();
         await using var nsock = RunningProcess.Nsock("unix", name);
 
