@@ -82,7 +82,7 @@ internal static class StdioHandles
 
         if (OperatingSystem.IsWindows())
         {
-            return Kernel32.OpenRedirectedStdout() ?? Console.OpenStandardOutput();
+            return Kernel32.StdoutIsMissing() ? null : Kernel32.OpenRedirectedStdout() ?? Console.OpenStandardOutput();
         }
 
         return (Stream?)OpenPipe(1, PipeDirection.Out) ?? new DescriptorStream(1, FileAccess.Write);
@@ -107,7 +107,7 @@ internal static class StdioHandles
     {
         if (OperatingSystem.IsWindows())
         {
-            return Kernel32.IsBrokenPipe(failure);
+            return Kernel32.NobodyReads(failure);
         }
 
         const short PollOut = 0x4, PollErr = 0x8, PollHup = 0x10;

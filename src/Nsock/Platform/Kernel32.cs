@@ -12,7 +12,9 @@ namespace Nsock.Platform;
 internal static partial class Kernel32
 {
     private const int StdOutputHandle = -11;
+    private const int FileTypeUnknown = 0;
     private const int FileTypeChar = 2;
+    private const int ErrorInvalidHandle = 6;
     private const int ErrorBrokenPipe = 109;
     private const int ErrorNoData = 232; // "the pipe is being closed"
     private const int ErrorPipeNotConnected = 233; // what Wine reports for a pipe whose reader has gone
@@ -25,16 +27,32 @@ internal static partial class Kernel32
     public static FileStream? OpenRedirectedStdout()
     {
         var handle = GetStdHandle(StdOutputHandle);
-        if (handle == IntPtr.Zero || handle == -1 || GetFileType(handle) == FileTypeChar)
-        {
-            return null;
-        }
-
-        return new FileStream(new SafeFileHandle(handle, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        return StdoutIsMissing(handle) || GetFileType(handle) == FileTypeChar
+            ? null
+            : new FileStream(new SafeFileHandle(handle, ownsHandle: false), FileAccess.Write, bufferSize: 0);
     }
 
-    /// <summary>Whether a write failed because the pipe's reader has gone.</summary>
-    public static bool IsBrokenPipe(IOException e) => (e.HResult & 0xFFFF) is ErrorBrokenPipe or ErrorNoData or ErrorPipeNotConnected;
+    /// <summary>Whether nsock was started without a stdout (none given, or one that was closed).</summary>
+    public static bool StdoutIsMissing() => StdoutIsMissing(GetStdHandle(StdOutputHandle));
+
+    // No handle, or one that names nothing: GetFileType fails (FILE_TYPE_UNKNOWN with an error).
+    private static bool StdoutIsMissing(IntPtr handle)
+    {
+        if (handle == IntPtr.Zero || handle == -1)
+        {
+            return true;
+        }
+
+        Marshal.SetLastPInvokeError(0);
+        return GetFileType(handle) == FileTypeUnknown && Marshal.GetLastPInvokeError() != 0;
+    }
+
+    /// <summary>
+    /// Whether a write to stdout failed because nobody reads it: the pipe's reader has gone, or
+    /// the handle names nothing (nsock was started with stdout closed; Wine hands such a process
+    /// a handle that GetFileType accepts and writes refuse).
+    /// </summary>
+    public static bool NobodyReads(IOException e) => (e.HResult & 0xFFFF) is ErrorBrokenPipe or ErrorNoData or ErrorPipeNotConnected or ErrorInvalidHandle;
 
     /// <summary>
     /// Closes the process's standard output handle and empties its slot, so a pipe's reader sees
