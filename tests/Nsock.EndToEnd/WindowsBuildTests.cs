@@ -37,6 +37,15 @@ public sealed class WindowsBuildTests
     private static RunningProcess Run(string program, string? stdin, string? stdout, params string[] args) =>
         RunningProcess.Start("sh", ["-c", $"exec \"$0\" \"$@\" <{(stdin is null ? "/dev/null" : Quote(stdin))}{(stdout is null ? "" : " >" + Quote(stdout))}", program, .. args]);
 
+    /// <summary>IPv4 and IPv6 loopback, with the Windows build on either side.</summary>
+    public static TheoryData<string, bool> HostsAndSides => new()
+    {
+        { "127.0.0.1", true },
+        { "127.0.0.1", false },
+        { "::1", true },
+        { "::1", false },
+    };
+
     private static string Quote(string path) => "'" + path.Replace("'", "'\\''") + "'";
 
     private static string Sha256(string path)
@@ -46,10 +55,7 @@ public sealed class WindowsBuildTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1", true)]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("::1", true)]
-    [InlineData("::1", false)]
+    [MemberData(nameof(HostsAndSides))]
     public async Task Sixty_four_MiB_cross_between_the_Windows_and_Linux_builds_intact(string host, bool windowsListens)
     {
         var windows = WindowsTool;
@@ -77,10 +83,7 @@ public sealed class WindowsBuildTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1", true)]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("::1", true)]
-    [InlineData("::1", false)]
+    [MemberData(nameof(HostsAndSides))]
     public async Task Datagrams_cross_between_the_Windows_and_Linux_builds_whole(string host, bool windowsReceives)
     {
         var windows = WindowsTool;

@@ -80,12 +80,7 @@ internal static class StdioHandles
             return null;
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            return Kernel32.StdoutIsMissing() ? null : Kernel32.OpenRedirectedStdout() ?? Console.OpenStandardOutput();
-        }
-
-        return (Stream?)OpenPipe(1, PipeDirection.Out) ?? new DescriptorStream(1, FileAccess.Write);
+        return OperatingSystem.IsWindows() ? Kernel32.OpenStdout() : (Stream?)OpenPipe(1, PipeDirection.Out) ?? new DescriptorStream(1, FileAccess.Write);
     }
 
     /// <summary>stderr; null when nsock was started without one (messages are then dropped).</summary>

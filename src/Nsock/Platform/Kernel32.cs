@@ -20,31 +20,27 @@ internal static partial class Kernel32
     private const int ErrorPipeNotConnected = 233; // what Wine reports for a pipe whose reader has gone
 
     /// <summary>
-    /// stdout when it is a pipe or a file, as a plain file stream over the handle; null for a
-    /// console (or no stdout). The console stream the runtime offers swallows a pipe's broken-pipe
-    /// errors, so nsock would never learn that its reader has gone (<c>nsock ... | more</c>, quit).
+    /// stdout: a plain file stream over the handle when it is a pipe or a file, the console's
+    /// stream for a console, null when nsock was started without one (none given, or one that
+    /// names nothing: GetFileType fails). The console stream would do for a pipe too, but it
+    /// swallows broken-pipe errors, so nsock would never learn that its reader has gone
+    /// (<c>nsock ... | more</c>, quit).
     /// </summary>
-    public static FileStream? OpenRedirectedStdout()
+    public static Stream? OpenStdout()
     {
         var handle = GetStdHandle(StdOutputHandle);
-        return StdoutIsMissing(handle) || GetFileType(handle) == FileTypeChar
-            ? null
-            : new FileStream(new SafeFileHandle(handle, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-    }
-
-    /// <summary>Whether nsock was started without a stdout (none given, or one that was closed).</summary>
-    public static bool StdoutIsMissing() => StdoutIsMissing(GetStdHandle(StdOutputHandle));
-
-    // No handle, or one that names nothing: GetFileType fails (FILE_TYPE_UNKNOWN with an error).
-    private static bool StdoutIsMissing(IntPtr handle)
-    {
         if (handle == IntPtr.Zero || handle == -1)
         {
-            return true;
+            return null;
         }
 
-        Marshal.SetLastPInvokeError(0);
-        return GetFileType(handle) == FileTypeUnknown && Marshal.GetLastPInvokeError() != 0;
+        var type = GetFileType(handle);
+        return type switch
+        {
+            FileTypeUnknown when Marshal.GetLastPInvokeError() != 0 => null,
+            FileTypeChar => Console.OpenStandardOutput(),
+            _ => new FileStream(new SafeFileHandle(handle, ownsHandle: false), FileAccess.Write, bufferSize: 0),
+        };
     }
 
     /// <summary>
