@@ -184,23 +184,74 @@ windows_for_tests() {
   # Never WINEDLLOVERRIDES=mscoree=: it stops every .NET program from loading (and exits 0).
   printf '#!/bin/sh\nexport WINEPREFIX="${WINEPREFIX:-%s}" WINEDEBUG=-all\nexec wine "%s" "$@"\n' \
     "$PWD/artifacts/wineprefix" "$PWD/artifacts/win/nsock.exe" > artifacts/win/nsock
-  chmod 755 artifacts/win/nsock
+  # Wine in the same prefix, for the tests' keeper of Wine's services (tests/Nsock.EndToEnd/WinePrefixKeeper.cs).
+  printf '#!/bin/sh\nexport WINEPREFIX="${WINEPREFIX:-%s}" WINEDEBUG=-all\nexec wine "$@"\n' \
+    "$PWD/artifacts/wineprefix" > artifacts/win/wine
+  chmod 755 artifacts/win/nsock artifacts/win/wine
   artifacts/win/nsock --version >/dev/null 2>&1 || { echo "build.sh: FAILED: the Windows build does not start under Wine" >&2; return 1; }
+}
+
+# The portable tool package (nsock.any: framework-dependent nsock.dll), laid out as `dotnet tool
+# install --global` lays it out on Windows, under Wine: tools/nsock.exe is the Windows apphost
+# with the path of .store/.../nsock.dll written in (as the SDK writes a tool's shim), and
+# DOTNET_ROOT is the Windows runtime and hostfxr from the runtime pack the win-x64 publish
+# restored. No Windows dotnet.exe (SDK) is served here, so the layout is made by this script.
+windows_portable_for_tests() {
+  rm -rf artifacts/win-portable
+  local package packs version runtime store
+  package=$(ls artifacts/packages/nsock.any.*.nupkg 2>/dev/null | head -1)
+  packs="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  version=$(ls "$packs/microsoft.netcore.app.runtime.win-x64" 2>/dev/null | sort -V | tail -1)
+  if [ -z "$package" ] || [ -z "$version" ] || [ ! -d "$packs/microsoft.netcore.app.host.win-x64/$version" ]; then
+    echo "build.sh: no portable package or Windows runtime pack: the portable package is not run under Wine" >&2
+    return 0
+  fi
+  runtime="$packs/microsoft.netcore.app.runtime.win-x64/$version/runtimes/win-x64"
+  local root=artifacts/win-portable/dotnet
+  mkdir -p "$root/host/fxr/$version" "$root/shared/Microsoft.NETCore.App/$version"
+  cp "$runtime/native/hostfxr.dll" "$root/host/fxr/$version/"
+  cp "$runtime"/lib/net10.0/* "$runtime"/native/* "$root/shared/Microsoft.NETCore.App/$version/"
+  rm "$root/shared/Microsoft.NETCore.App/$version/hostfxr.dll"
+  local tool_version=${package##*/nsock.any.}; tool_version=${tool_version%.nupkg}
+  store=".store/nsock/$tool_version/nsock/$tool_version/tools/net10.0/any"
+  python3 - "$package" "artifacts/win-portable/tools" "$store" \
+    "$packs/microsoft.netcore.app.host.win-x64/$version/runtimes/win-x64/native/apphost.exe" <<'PY'
+import os, sys, zipfile
+package, tools, store, apphost = sys.argv[1:]
+with zipfile.ZipFile(package) as z:
+    for member in z.namelist():
+        if member.startswith("tools/net10.0/any/"):
+            target = os.path.join(tools, store, os.path.basename(member))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as out:
+                out.write(z.read(member))
+shim = bytearray(open(apphost, "rb").read())
+placeholder = b"c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2"  # the SDK's, in a 1024-byte field
+at = shim.index(placeholder)
+path = (store.replace("/", "\\") + "\\nsock.dll").encode() + b"\0"
+shim[at:at + max(len(path), len(placeholder))] = path.ljust(len(placeholder), b"\0")
+with open(os.path.join(tools, "nsock.exe"), "wb") as out:
+    out.write(shim)
+PY
+  # Wine hands Linux's environment to Windows programs: the Linux DOTNET_* (DOTNET_ROOT_X64 from
+  # dotnet test, say) would point the Windows host at the Linux runtime.
+  printf '#!/bin/sh\nfor v in $(env | sed -n "s/^\\(DOTNET_[A-Za-z0-9_]*\\)=.*/\\1/p"); do unset "$v"; done\nexport WINEPREFIX="${WINEPREFIX:-%s}" WINEDEBUG=-all DOTNET_ROOT='"'"'Z:%s'"'"'\nexec wine "%s" "$@"\n' \
+    "$PWD/artifacts/wineprefix" "$(echo "$PWD/$root" | tr / '\\')" "$PWD/artifacts/win-portable/tools/nsock.exe" > artifacts/win-portable/nsock
+  chmod 755 artifacts/win-portable/nsock
+  artifacts/win-portable/nsock --version >/dev/null 2>&1 \
+    || { echo "build.sh: FAILED: the portable package does not start under Wine" >&2; return 1; }
 }
 
 # The end-to-end suite a third time, against the Windows build under Wine. A test of what that
 # platform lacks by nature (unix sockets under Wine, netlink, POSIX signals, /proc, setpriv) is
 # skipped there with the reason (tests/Nsock.EndToEnd/ToolPlatform.cs); everything else must pass.
-# One persistent wineserver serves every nsock the tests start (each would otherwise start its own).
+# The suite keeps one idle Wine program alive while it runs, so Wine's services and its wineserver
+# stay up and never hold a test's stderr (tests/Nsock.EndToEnd/WinePrefixKeeper.cs).
 windows_tests() {
   [ -x artifacts/win/nsock ] || return 0
   echo "build.sh: end-to-end tests, Windows build under Wine (artifacts/win/nsock)" >&2
-  local rc=0
-  WINEPREFIX="$PWD/artifacts/wineprefix" wineserver -p
   NSOCK_TOOL="$PWD/artifacts/win/nsock" NSOCK_TOOL_OS=windows \
-    dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@" || rc=1
-  WINEPREFIX="$PWD/artifacts/wineprefix" wineserver -k 2>/dev/null || true
-  return $rc
+    dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@"
 }
 
 # PowerShell as a dotnet global tool (7.6: 7.7 may want .NET 11), for build.ps1.
@@ -221,6 +272,7 @@ run_tests() {
   cross_builds || failed=1
   aot_for_tests || failed=1
   windows_for_tests || failed=1
+  [ -x artifacts/win/nsock ] && { windows_portable_for_tests || failed=1; }
   dotnet test --project tests/Nsock.Tests -c "$configuration" --no-build "$@" || failed=1
   echo "build.sh: end-to-end tests, framework-dependent build" >&2
   dotnet test --project tests/Nsock.EndToEnd -c "$configuration" --no-build "$@" || failed=1

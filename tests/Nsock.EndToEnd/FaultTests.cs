@@ -158,6 +158,7 @@ public sealed class FaultTests
     [Fact]
     public async Task A_peer_reset_while_nsock_receives_keeps_what_arrived_and_is_one_error_line()
     {
+        ToolPlatform.Needs(Need.ResetSeenWhenNotReceiving); // the reset comes while nsock writes "first part" to stdout
         using var listener = Loopback.Listen();
         await using var nsock = RunningProcess.Nsock("connect", "127.0.0.1", Loopback.PortOf(listener).ToString());
         using (var peer = await Loopback.AcceptAsync(listener))

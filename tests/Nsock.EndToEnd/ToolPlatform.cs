@@ -47,6 +47,9 @@ public enum Need
 
     /// <summary>A UDP bind to an address this machine lacks fails: under Wine it binds 0.0.0.0.</summary>
     ForeignAddressRefused,
+
+    /// <summary>A TCP reset that comes while no receive is pending is an error, not an end of stream: not under Wine.</summary>
+    ResetSeenWhenNotReceiving,
 }
 
 /// <summary>
@@ -152,6 +155,8 @@ internal static class ToolPlatform
         Need.UdpPortUnreachable => null,
         Need.ForeignAddressRefused when UnderWine => "Wine binds a UDP socket asked for an address this machine lacks to 0.0.0.0 instead of failing (Windows: WSAEADDRNOTAVAIL)",
         Need.ForeignAddressRefused => null,
+        Need.ResetSeenWhenNotReceiving when UnderWine => "Wine's server reads a reset socket's SO_ERROR for itself, which clears the error, so a reset that comes while no receive is pending reads as an end of stream (Windows: WSAECONNRESET; docs/platforms.md)",
+        Need.ResetSeenWhenNotReceiving => null,
         _ => throw new ArgumentOutOfRangeException(nameof(need), need, null),
     };
 }

@@ -5,23 +5,34 @@ namespace Nsock.EndToEnd;
 /// <summary>
 /// The Windows build of nsock (win-x64, run under Wine by <c>./build.sh test</c>) against the
 /// Linux build under test: 64 MiB each way over TCP, IPv4 and IPv6, checked by SHA-256; UDP
-/// datagrams each way; and the one-line refusals of what Windows (or Wine) lacks.
+/// datagrams each way; and the one-line refusals of what Windows (or Wine) lacks. The portable tool
+/// package (framework-dependent nsock.dll), laid out as <c>dotnet tool install</c> lays it out on
+/// Windows (build.sh's <c>windows_portable_for_tests</c>), runs under Wine too.
 /// </summary>
 public sealed class WindowsBuildTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 
+    /// <summary>Where the Windows build's launcher is: NSOCK_WINDOWS_TOOL, or what build.sh makes.</summary>
+    public static string ToolPath { get; } = Environment.GetEnvironmentVariable("NSOCK_WINDOWS_TOOL") is { Length: > 0 } given
+        ? given
+        : Path.Combine(NsockTool.RepoRoot, "artifacts", "win", "nsock");
+
+    /// <summary>The portable tool package installed the Windows way, run by Wine: what build.sh makes.</summary>
+    public static string PortableToolPath { get; } = Path.Combine(NsockTool.RepoRoot, "artifacts", "win-portable", "nsock");
+
     /// <summary>The Windows build's launcher (NSOCK_WINDOWS_TOOL, or what build.sh made), or a skip saying why there is none.</summary>
-    private static string WindowsTool
+    private static string WindowsTool => Launcher(ToolPath, "no Windows build");
+
+    /// <summary>The portable package's launcher, or a skip saying why there is none.</summary>
+    private static string PortableTool => Launcher(PortableToolPath, "no portable tool package laid out for Windows");
+
+    private static string Launcher(string path, string absent)
     {
-        get
         {
-            var path = Environment.GetEnvironmentVariable("NSOCK_WINDOWS_TOOL") is { Length: > 0 } given
-                ? given
-                : Path.Combine(NsockTool.RepoRoot, "artifacts", "win", "nsock");
             if (!File.Exists(path))
             {
-                Assert.Skip($"no Windows build at {path}: ./build.sh test makes one where Wine can be installed");
+                Assert.Skip($"{absent} at {path}: ./build.sh test makes one where Wine can be installed");
             }
 
             if (ToolPlatform.IsWindowsBuild)
@@ -32,6 +43,11 @@ public sealed class WindowsBuildTests
             return path;
         }
     }
+
+    /// <summary>The self-contained Windows build, or the portable package on the Windows runtime.</summary>
+    public static TheoryData<bool> Portable => new() { false, true };
+
+    private static string WindowsToolOf(bool portable) => portable ? PortableTool : WindowsTool;
 
     // A program with stdin from a file (or nothing) and stdout to a file, so 64 MiB never pass through the test's memory.
     private static RunningProcess Run(string program, string? stdin, string? stdout, params string[] args) =>
@@ -113,5 +129,50 @@ public sealed class WindowsBuildTests
 
         await nsock.AssertExitCodeAsync(5, Wait);
         Assert.Contains(why, ErrorLine.AssertSole(nsock, null));
+    }
+
+    [Fact]
+    public async Task The_portable_package_on_the_Windows_runtime_is_this_build()
+    {
+        await using var windows = RunningProcess.Start(PortableTool, ["--version"]);
+        await using var linux = RunningProcess.Nsock("--version");
+
+        await windows.AssertExitCodeAsync(0, Wait);
+        await linux.AssertExitCodeAsync(0, Wait);
+        Assert.StartsWith("nsock ", windows.Stdout.Text);
+        Assert.Equal(linux.Stdout.Text, windows.Stdout.Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Portable))]
+    public async Task An_echo_server_on_Windows_returns_what_the_Linux_build_sends(bool portable)
+    {
+        var windows = WindowsToolOf(portable);
+        var data = Bytes.Random(seed: 7, 256 * 1024);
+
+        await using var server = RunningProcess.Start(windows, ["listen", "-v", "--echo", "127.0.0.1", "0"]);
+        var port = await server.WaitForListeningPortAsync(Wait);
+        await using var client = RunningProcess.Nsock("connect", "127.0.0.1", port.ToString());
+        await client.WriteStdinAsync(data);
+        await client.CloseStdinAsync(); // half-close: the echo server ends after it has sent everything back
+
+        await client.AssertExitCodeAsync(0, Wait);
+        await server.AssertExitCodeAsync(0, Wait);
+        Bytes.AssertSame(data, client.Stdout.ToArray(), "what the client got back");
+        Bytes.AssertSame(data, server.Stdout.ToArray(), "what the server printed");
+    }
+
+    [Theory]
+    [MemberData(nameof(Portable))]
+    public async Task A_refused_connect_on_Windows_is_one_line_and_exit_1(bool portable)
+    {
+        var windows = WindowsToolOf(portable);
+        var port = Loopback.FreePort();
+
+        await using var nsock = RunningProcess.Start(windows, ["connect", "127.0.0.1", port.ToString()]);
+        await nsock.CloseStdinAsync();
+
+        await nsock.AssertExitCodeAsync(1, Wait);
+        Assert.Equal($"nsock: 127.0.0.1:{port}: connection refused", ErrorLine.AssertSole(nsock, $"127.0.0.1:{port}"));
     }
 }
