@@ -175,4 +175,17 @@ public sealed class WindowsBuildTests
         await nsock.AssertExitCodeAsync(1, Wait);
         Assert.Equal($"nsock: 127.0.0.1:{port}: connection refused", ErrorLine.AssertSole(nsock, $"127.0.0.1:{port}"));
     }
+
+    [Theory]
+    [MemberData(nameof(Portable))]
+    public async Task Ctrl_C_typed_at_its_terminal_ends_the_Windows_build_with_130(bool portable)
+    {
+        var windows = WindowsToolOf(portable);
+        await using var nsock = PseudoTerminal.Start(windows, true, null, "listen", "-v", "127.0.0.1", "0");
+        await nsock.Stdout.WaitForTextAsync("listening on 127.0.0.1:", Wait);
+
+        await nsock.WriteStdinAsync("\u0003"); // the terminal turns it into SIGINT, and Wine into CTRL_C_EVENT
+
+        await nsock.AssertExitCodeAsync(130, TimeSpan.FromSeconds(10));
+    }
 }
