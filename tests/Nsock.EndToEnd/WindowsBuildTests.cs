@@ -29,19 +29,17 @@ public sealed class WindowsBuildTests
 
     private static string Launcher(string path, string absent)
     {
+        if (!File.Exists(path))
         {
-            if (!File.Exists(path))
-            {
-                Assert.Skip($"{absent} at {path}: ./build.sh test makes one where Wine can be installed");
-            }
-
-            if (ToolPlatform.IsWindowsBuild)
-            {
-                Assert.Skip("this run's nsock is the Windows build itself: the runs against the Linux builds cross them");
-            }
-
-            return path;
+            Assert.Skip($"{absent} at {path}: ./build.sh test makes one where Wine can be installed");
         }
+
+        if (ToolPlatform.IsWindowsBuild)
+        {
+            Assert.Skip("this run's nsock is the Windows build itself: the runs against the Linux builds cross them");
+        }
+
+        return path;
     }
 
     /// <summary>The self-contained Windows build, or the portable package on the Windows runtime.</summary>
@@ -187,5 +185,31 @@ public sealed class WindowsBuildTests
         await nsock.WriteStdinAsync("\u0003"); // the terminal turns it into SIGINT, and Wine into CTRL_C_EVENT
 
         await nsock.AssertExitCodeAsync(130, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The error line's colour on a console, and the two ways to turn it off.</summary>
+    public static TheoryData<string?, string?, bool> ColourCases => new()
+    {
+        { null, null, true },
+        { "1", null, false },
+        { null, "--no-color", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(ColourCases))]
+    public async Task The_error_line_on_a_console_is_coloured_unless_NO_COLOR_or_no_color(string? noColorVariable, string? option, bool coloured)
+    {
+        var windows = WindowsTool;
+        var port = Loopback.FreePort();
+        string[] args = option is null ? ["connect", "127.0.0.1", port.ToString()] : ["connect", option, "127.0.0.1", port.ToString()];
+        var environment = new Dictionary<string, string?> { ["NO_COLOR"] = noColorVariable, ["TERM"] = "xterm" }; // TERM=dumb would turn colour off too
+
+        await using var nsock = PseudoTerminal.Start(windows, true, environment, args); // stderr is the console
+        await nsock.CloseStdinAsync();
+
+        await nsock.AssertExitCodeAsync(1, Wait);
+        var written = nsock.Stdout.Text;
+        Assert.Contains($"127.0.0.1:{port}: connection refused", written);
+        Assert.Equal(coloured, written.Contains("\e[31mnsock: \e[0m", StringComparison.Ordinal));
     }
 }
