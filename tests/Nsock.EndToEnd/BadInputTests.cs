@@ -493,7 +493,15 @@ public sealed class BadInputTests
     [MemberData(nameof(Rows))]
     public async Task Bad_command_line_exits_with_its_code_and_one_error_line(string[] args, int exit, string names, string? says)
     {
-        ToolPlatform.NeedsFor(args);
+        if (exit == 2)
+        {
+            ToolPlatform.NeedsForUsageError(args);
+        }
+        else
+        {
+            ToolPlatform.NeedsFor(args);
+        }
+
         // 192.0.2.1 (TEST-NET-1) is on no interface here: a UDP bind to it must fail.
         if (exit == 5 && args[0] is "udp-recv" or "udp-send" && args.Contains("192.0.2.1"))
         {

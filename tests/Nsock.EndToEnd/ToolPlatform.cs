@@ -134,6 +134,18 @@ internal static class ToolPlatform
         NeedsUnix(dgram, abstractName: args.Skip(1).Any(a => a.StartsWith('@')));
     }
 
+    /// <summary>
+    /// What a usage error of <paramref name="args"/> needs: nsock finds it before it makes any
+    /// socket, so only an @name, which a platform without abstract names refuses first (exit 5).
+    /// </summary>
+    public static void NeedsForUsageError(IReadOnlyList<string> args)
+    {
+        if (args.Count > 0 && args[0] == "unix" && args.Skip(1).Any(a => a.StartsWith('@')))
+        {
+            Needs(Need.AbstractNames);
+        }
+    }
+
     private static string? WhyNot(Need need) => !IsWindowsBuild ? null : need switch
     {
         Need.UnixSockets when UnderWine => "Wine 8 has no unix sockets (WSAEAFNOSUPPORT); Windows 10 1803 and later have unix stream sockets",

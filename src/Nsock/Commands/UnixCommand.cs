@@ -128,12 +128,6 @@ internal static class UnixCommand
         var path = UnixPath.Parse(operands[0]);
         var listen = parse.GetValue(Options.Listen);
         var dgram = parse.GetValue(Options.Dgram);
-        if (dgram && OperatingSystem.IsWindows())
-        {
-            // What the system lacks is a local resource (exit 5), like netlink off Linux, not a usage error.
-            throw new NsockException(ExitCodes.LocalResource, "--dgram", "Windows has unix stream sockets only, no datagram ones");
-        }
-
         return (listen, dgram) switch
         {
             (false, false) => await StreamClientAsync(parse, path, ct).ConfigureAwait(false),

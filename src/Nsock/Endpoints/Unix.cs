@@ -204,10 +204,17 @@ internal static class Unix
 
     /// <summary>
     /// A unix socket, or one line saying this system has none: Windows has had AF_UNIX stream
-    /// sockets since Windows 10 1803; Wine (8) answers WSAEAFNOSUPPORT.
+    /// sockets since Windows 10 1803, and no datagram ones; Wine (8) answers WSAEAFNOSUPPORT.
+    /// Asked here, when a socket is made, so that a usage error of the command line comes first.
+    /// What the system lacks is a local resource (exit 5), like netlink off Linux.
     /// </summary>
-    private static Socket NewSocket(UnixPath path, SocketType type)
+    public static Socket NewSocket(UnixPath path, SocketType type)
     {
+        if (type == SocketType.Dgram && OperatingSystem.IsWindows())
+        {
+            throw new NsockException(ExitCodes.LocalResource, "--dgram", "Windows has unix stream sockets only, no datagram ones");
+        }
+
         try
         {
             return new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);

@@ -33,7 +33,7 @@ internal static class UnixProbe
             }
         }
 
-        using var socket = new Socket(AddressFamily.Unix, datagram ? SocketType.Dgram : SocketType.Stream, ProtocolType.Unspecified);
+        using var socket = Unix.NewSocket(path, datagram ? SocketType.Dgram : SocketType.Stream);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
         try
