@@ -493,7 +493,9 @@ public sealed class BadInputTests
     [MemberData(nameof(Rows))]
     public async Task Bad_command_line_exits_with_its_code_and_one_error_line(string[] args, int exit, string names, string? says)
     {
-        if (exit == 2)
+        // A usage error is found before any socket is made; but a datagram's --buffer-size is
+        // judged against the socket's own send buffer, so a row about it needs the socket.
+        if (exit == 2 && names != "--buffer-size")
         {
             ToolPlatform.NeedsForUsageError(args);
         }

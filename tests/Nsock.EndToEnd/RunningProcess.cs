@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -13,6 +14,9 @@ namespace Nsock.EndToEnd;
 internal sealed partial class RunningProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(20);
+
+    // Every process not yet disposed, for LeftoverProcesses to end when the run ends.
+    private static readonly ConcurrentDictionary<RunningProcess, bool> Live = new();
 
     private readonly Pipe _stdin = new();
     private readonly Lock _gate = new();
@@ -37,6 +41,7 @@ internal sealed partial class RunningProcess : IAsyncDisposable
         }
 
         _task = command.ExecuteAsync(_kill.Token);
+        Live[this] = true;
     }
 
     public string Program { get; }
@@ -47,6 +52,9 @@ internal sealed partial class RunningProcess : IAsyncDisposable
     public Stream Stdin => _stdin.Writer.AsStream();
 
     public int ProcessId => _task.ProcessId;
+
+    /// <summary>Whether <see cref="DisposeLeftoversAsync"/> may kill it; false for a process that ends the run its own way.</summary>
+    public bool EndedWithTheRun { get; set; } = true;
 
     public bool HasExited => _task.Task.IsCompleted;
 
@@ -172,8 +180,22 @@ internal sealed partial class RunningProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills every process a test started and has not disposed (one whose test was skipped or abandoned, say).</summary>
+    public static async Task DisposeLeftoversAsync()
+    {
+        foreach (var process in Live.Keys.Where(p => p.EndedWithTheRun))
+        {
+            await process.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!Live.TryRemove(this, out _))
+        {
+            return; // disposed already
+        }
+
         await _stdin.Writer.CompleteAsync();
         if (!HasExited)
         {

@@ -24,6 +24,7 @@ public sealed class WinePrefixKeeper : IAsyncLifetime
         }
 
         _keeper = RunningProcess.Start("sh", ["-c", "exec \"$0\" cmd.exe >/dev/null 2>&1", wine]);
+        _keeper.EndedWithTheRun = false; // it ends at EOF, below, after the tests' own processes
 
         // One program run to its end, also with /dev/null, so the services are up before any test starts.
         await using var warmUp = RunningProcess.Start("sh", ["-c", "exec \"$0\" cmd.exe /c exit </dev/null >/dev/null 2>&1", wine]);
