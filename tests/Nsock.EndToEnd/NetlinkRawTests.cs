@@ -108,6 +108,17 @@ public sealed class NetlinkRawTests
     }
 
     [Fact]
+    public async Task A_message_the_kernel_drops_in_silence_is_not_waited_for_as_a_dump()
+    {
+        // The dump bits without NLM_F_REQUEST: the kernel handles requests only and says nothing.
+        await using var nsock = await RunAsync(Build(GetLink, Dump, 5, Ifinfomsg()), "route", "--raw");
+
+        await nsock.AssertExitCodeAsync(0, Wait);
+        Assert.Equal(0, nsock.Stdout.Length);
+        ErrorLine.AssertNone(nsock);
+    }
+
+    [Fact]
     public async Task Empty_stdin_ends_at_once_with_nothing_said()
     {
         await using var nsock = await RunAsync([], "route", "--raw");

@@ -69,7 +69,7 @@ internal static class Netlink
 
             var length = SockaddrSize;
             var portId = Libc.GetSockName(fd, address, ref length) == 0 ? MemoryMarshal.Read<uint>(address[4..]) : 0u;
-            return new NetlinkChannel(new Socket(handle), name, portId);
+            return new NetlinkChannel(new Socket(handle), protocol, name, portId);
         }
         catch
         {

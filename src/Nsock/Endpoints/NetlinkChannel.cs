@@ -13,11 +13,14 @@ namespace Nsock.Endpoints;
 /// the socket stays usable.
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed class NetlinkChannel(Socket socket, string name, uint portId) : IDatagramChannel
+internal sealed class NetlinkChannel(Socket socket, int protocol, string name, uint portId) : IDatagramChannel
 {
     private static readonly DatagramPeer Kernel = new(new System.Net.DnsEndPoint("kernel", 0), "kernel", CanAnswer: true);
 
     public string Name { get; } = name;
+
+    /// <summary>The netlink protocol (NETLINK_ROUTE, ...) the socket speaks.</summary>
+    public int Protocol { get; } = protocol;
 
     /// <summary>The port id the kernel gave this socket (what <c>--fill</c> writes into requests).</summary>
     public uint PortId { get; } = portId;

@@ -7,12 +7,12 @@ namespace Nsock.LocalEnds;
 /// stdin as netlink messages for <c>--raw</c>: yields one whole message per read, framed by the
 /// length in its header, so each becomes one send. With <c>--fill</c>, nsock writes the header's
 /// length (a length of 0 means "up to the end of stdin"), numbers the messages from 1, sets the
-/// port id and NLM_F_REQUEST, and asks for an ACK where the request is not a dump, so the
-/// kernel's last word is known; with a generic family, the type becomes the family's id.
+/// port id and NLM_F_REQUEST, and asks for an ACK where the kernel will not take the request as
+/// a dump (<see cref="NetlinkLastWord"/>), so the kernel's last word is known; with a generic family, the type becomes the family's id.
 /// Malformed input (a header that lies about its length, bytes left over) is exit 2, naming
 /// the message and where it starts.
 /// </summary>
-internal sealed class NetlinkMessageSource(IRelaySource stdin, int largest, bool fill, uint portId, ushort? type, Action<NetlinkHeader> sending) : IRelaySource
+internal sealed class NetlinkMessageSource(IRelaySource stdin, int largest, bool fill, int protocol, uint portId, ushort? type, Action<NetlinkHeader> sending) : IRelaySource
 {
     private byte[] _buffer = new byte[64 * 1024];
     private int _start;
@@ -73,13 +73,12 @@ internal sealed class NetlinkMessageSource(IRelaySource stdin, int largest, bool
         var header = NetlinkHeader.Read(destination);
         if (fill)
         {
-            var flags = (ushort)(header.Flags | NetlinkHeader.Request);
-            if ((flags & NetlinkHeader.Dump) != NetlinkHeader.Dump)
+            header = new NetlinkHeader((uint)length, type ?? header.Type, (ushort)(header.Flags | NetlinkHeader.Request), (uint)_number, portId);
+            if (NetlinkLastWord.Of(protocol, header) == LastWord.None)
             {
-                flags |= NetlinkHeader.Ack;
+                header = header with { Flags = (ushort)(header.Flags | NetlinkHeader.Ack) };
             }
 
-            header = new NetlinkHeader((uint)length, type ?? header.Type, flags, (uint)_number, portId);
             header.Write(destination);
         }
 

@@ -31,9 +31,9 @@ internal static class NetlinkRaw
         {
             GenericFamily = family is null ? null : (family.Id, family.Name),
         };
-        var replies = new NetlinkReplies();
+        var replies = new NetlinkReplies(settings.Protocol);
         var relay = new DatagramRelay(channel, new RelayOptions(BufferSize: channel.MaxDatagram));
-        var source = new NetlinkMessageSource(StdinSource.Open(64 * 1024), channel.MaxDatagram, settings.Fill, channel.PortId, settings.Fill ? family?.Id : null, replies.Expect);
+        var source = new NetlinkMessageSource(StdinSource.Open(64 * 1024), channel.MaxDatagram, settings.Fill, settings.Protocol, channel.PortId, settings.Fill ? family?.Id : null, replies.Expect);
         var sink = new KernelReplies(printer, replies, settings.Protocol, channel.Name);
 
         var exit = await DatagramSession.RunAsync(async token =>

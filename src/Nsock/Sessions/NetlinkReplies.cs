@@ -3,12 +3,12 @@ using Nsock.Netlink;
 namespace Nsock.Sessions;
 
 /// <summary>
-/// The requests still waiting for the kernel's last word: a dump ends with NLMSG_DONE (or an
-/// error), a request with NLM_F_ACK with its NLMSG_ERROR. A request with neither flag has no
-/// last word; it is counted, so the session knows it can only wait for quiet. Replies are
-/// matched by sequence number, oldest first when several share one.
+/// The requests still waiting for the kernel's last word (<see cref="NetlinkLastWord"/>): a
+/// dump ends with NLMSG_DONE (or an error), a request with NLM_F_ACK with its NLMSG_ERROR. A
+/// request with neither has no last word; it is counted, so the session knows it can only wait
+/// for quiet. Replies are matched by sequence number, oldest first when several share one.
 /// </summary>
-internal sealed class NetlinkReplies
+internal sealed class NetlinkReplies(int protocol)
 {
     private readonly Lock _lock = new();
     private readonly List<uint> _waiting = [];
@@ -46,11 +46,10 @@ internal sealed class NetlinkReplies
     /// <summary>Notes a request that is about to be sent.</summary>
     public void Expect(NetlinkHeader request)
     {
-        var dump = (request.Flags & NetlinkHeader.Dump) == NetlinkHeader.Dump;
-        var ack = (request.Flags & NetlinkHeader.Ack) != 0;
+        var lastWord = NetlinkLastWord.Of(protocol, request);
         lock (_lock)
         {
-            if (!dump && !ack)
+            if (lastWord == LastWord.None)
             {
                 Unanswerable++;
                 return;

@@ -17,7 +17,7 @@ public class NetlinkRepliesTests
     [Fact]
     public void A_dump_waits_for_its_done_and_an_ack_request_for_its_ack()
     {
-        var replies = new NetlinkReplies();
+        var replies = new NetlinkReplies(NetlinkProtocol.Route);
         replies.Expect(new NetlinkHeader(0, 18, NetlinkHeader.Request | NetlinkHeader.Dump, 1, 0));
         replies.Expect(new NetlinkHeader(0, 19, NetlinkHeader.Request | NetlinkHeader.Ack, 2, 0));
 
@@ -36,7 +36,7 @@ public class NetlinkRepliesTests
     [Fact]
     public void A_request_asking_for_neither_is_counted_as_unanswerable()
     {
-        var replies = new NetlinkReplies();
+        var replies = new NetlinkReplies(NetlinkProtocol.Route);
         replies.Expect(new NetlinkHeader(0, 18, NetlinkHeader.Request, 1, 0));
 
         Assert.False(replies.IsWaiting);
@@ -44,10 +44,22 @@ public class NetlinkRepliesTests
         Assert.True(replies.AllAnswered.IsCompleted);
     }
 
+    [Theory]
+    [InlineData(18, NetlinkHeader.Dump)] // no NLM_F_REQUEST: the kernel drops it without a word
+    [InlineData(16, NetlinkHeader.Request | NetlinkHeader.Replace | NetlinkHeader.Exclusive)] // a NEW, not a dump
+    public void Dump_bits_the_kernel_will_not_end_with_a_done_are_not_waited_for(ushort type, int flags)
+    {
+        var replies = new NetlinkReplies(NetlinkProtocol.Route);
+        replies.Expect(new NetlinkHeader(0, type, (ushort)flags, 1, 0));
+
+        Assert.False(replies.IsWaiting);
+        Assert.Equal(1, replies.Unanswerable);
+    }
+
     [Fact]
     public void The_first_refusal_is_kept_and_answers_its_request()
     {
-        var replies = new NetlinkReplies();
+        var replies = new NetlinkReplies(NetlinkProtocol.Route);
         replies.Expect(new NetlinkHeader(0, 18, NetlinkHeader.Request | NetlinkHeader.Ack, 5, 0));
         replies.Expect(new NetlinkHeader(0, 18, NetlinkHeader.Request | NetlinkHeader.Ack, 6, 0));
 
@@ -61,7 +73,7 @@ public class NetlinkRepliesTests
     [Fact]
     public void Replies_to_requests_never_made_change_nothing()
     {
-        var replies = new NetlinkReplies();
+        var replies = new NetlinkReplies(NetlinkProtocol.Route);
         replies.Expect(new NetlinkHeader(0, 18, NetlinkHeader.Request | NetlinkHeader.Dump, 1, 0));
 
         replies.Observe(Done(2));
