@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Nsock.EndToEnd;
@@ -160,6 +161,29 @@ public sealed class NetlinkMonitorTests
 
         await nsock.AssertExitCodeAsync(4, Wait);
         Assert.Contains("idle", ErrorLine.AssertSole(nsock, "netlink"));
+    }
+
+    [Fact]
+    public async Task Events_the_monitor_does_not_print_do_not_keep_it_from_being_idle()
+    {
+        // A route monitor also hears link events (to keep interface names current); an
+        // addrs monitor prints none of them, so they must not count as activity for -i.
+        await using var nsock = NetlinkNamespace.StartNsock("netlink", "route", "--monitor", "addrs", "-4", "-i", "1", "-v");
+        await nsock.WaitForStderrAsync("^listening on netlink route \\(addrs\\)$", Wait);
+        await NetlinkNamespace.IpAsync(nsock, "link add br9 type bridge");
+
+        var churn = Stopwatch.StartNew();
+        var changes = 0;
+        while (!nsock.HasExited && churn.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await NetlinkNamespace.IpAsync(nsock, $"link set br9 mtu {1400 + (changes++ % 2)}", ignoreFailure: true);
+        }
+
+        Assert.True(nsock.HasExited, $"still running after {changes} link changes in {churn.Elapsed.TotalSeconds:0.0} s, with -i 1 and nothing printed");
+        await nsock.AssertExitCodeAsync(4, Wait);
+        Assert.Equal(["listening on netlink route (addrs)", "nsock: netlink route: idle for 1 s"], nsock.StderrLines);
+        Assert.Equal(0, nsock.Stdout.Length);
+        Assert.True(changes > 10, $"only {changes} link changes were made while the monitor ran");
     }
 
     [Fact]

@@ -54,9 +54,20 @@ internal sealed class NetlinkPrinter(IRelaySink stdout, DatagramFormat format, i
         _pending.Append(record.Line).Append('\n');
     }
 
-    /// <summary>Queues a monitor's notice (overrun, synced): a record of its own with no object.</summary>
-    public void AddNotice(DateTimeOffset time, string eventName, string line, JsonFields fields) =>
+    /// <summary>
+    /// Queues a monitor's notice (overrun, synced): a record of its own with no object. Raw
+    /// output is the kernel's bytes only, so there the notice is a line on stderr instead.
+    /// </summary>
+    public void AddNotice(DateTimeOffset time, string eventName, string line, JsonFields fields)
+    {
+        if (format == DatagramFormat.Raw)
+        {
+            Terminal.Stderr.WriteLine(Terminal.Colour.Yellow("nsock: ") + "netlink " + NetlinkProtocol.NameOf(protocol) + ": " + line);
+            return;
+        }
+
         Add(new NetlinkRecord(eventName, line, fields), time, format == DatagramFormat.Json ? eventName : null);
+    }
 
     /// <summary>Writes what was queued, in one write.</summary>
     public async ValueTask FlushAsync(CancellationToken ct)

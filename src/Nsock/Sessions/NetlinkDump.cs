@@ -25,12 +25,18 @@ internal static class NetlinkDump
         var decode = Decoder(target, names);
         return await DatagramSession.RunAsync(async token =>
         {
+            var interrupted = false;
             foreach (var request in Requests(settings))
             {
-                await NetlinkExchange.RequestAsync(channel, request, (datagram, messages) => PrintAsync(printer, channel.Name, datagram, messages, decode, token), token, clock, Refusal(target)).ConfigureAwait(false);
+                interrupted |= await NetlinkExchange.RequestAsync(channel, request, (datagram, messages) => PrintAsync(printer, channel.Name, datagram, messages, decode, token), token, clock, Refusal(target)).ConfigureAwait(false);
             }
 
             await printer.CompleteAsync(token).ConfigureAwait(false);
+            if (interrupted)
+            {
+                // What was printed is what the kernel sent; only its completeness is in doubt: a warning, not a failure.
+                Terminal.Stderr.WriteLine(Terminal.Colour.Yellow("nsock: ") + channel.Name + ": " + NetlinkExchange.Interrupted + "; run it again");
+            }
         }, clock, null, channel.Name, ct).ConfigureAwait(false);
     }
 

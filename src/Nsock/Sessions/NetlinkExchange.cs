@@ -17,18 +17,20 @@ internal static class NetlinkExchange
     /// Sends <paramref name="request"/> and hands each datagram of the answer to
     /// <paramref name="onDatagram"/> with the messages it holds (the final NLMSG_DONE/ACK included).
     /// <paramref name="refusal"/> may word a refusal its own way (null: the general wording).
+    /// Returns whether the kernel marked the answer NLM_F_DUMP_INTR: the table changed while it
+    /// was dumped, so an object may be missing from it.
     /// </summary>
-    public static async Task RequestAsync(NetlinkChannel channel, byte[] request, Func<byte[], IReadOnlyList<NetlinkMessage>, ValueTask> onDatagram, CancellationToken ct, ActivityClock? clock = null, Func<NetlinkError, NsockException?>? refusal = null)
+    public static async Task<bool> RequestAsync(NetlinkChannel channel, byte[] request, Func<byte[], IReadOnlyList<NetlinkMessage>, ValueTask> onDatagram, CancellationToken ct, ActivityClock? clock = null, Func<NetlinkError, NsockException?>? refusal = null)
     {
         // A request that is not a dump asks for an ACK, so its answer has a known end too.
         var header = NetlinkHeader.Read(request);
-        if ((header.Flags & NetlinkHeader.Dump) != NetlinkHeader.Dump && (header.Flags & NetlinkHeader.Ack) == 0)
+        if (NetlinkLastWord.Of(channel.Protocol, header) == LastWord.None)
         {
             header = header with { Flags = (ushort)(header.Flags | NetlinkHeader.Ack) };
             header.Write(request);
         }
 
-        var replies = new NetlinkReplies();
+        var replies = new NetlinkReplies(channel.Protocol);
         replies.Expect(header);
         try
         {
@@ -39,6 +41,7 @@ internal static class NetlinkExchange
             throw channel.Explain(e, null);
         }
 
+        var interrupted = false;
         while (replies.IsWaiting)
         {
             byte[] datagram;
@@ -55,6 +58,7 @@ internal static class NetlinkExchange
             var messages = Split(channel.Name, datagram);
             foreach (var message in messages)
             {
+                interrupted |= (message.Header.Flags & NetlinkHeader.DumpInterrupted) != 0;
                 if (Observe(replies, message, channel.Name) is { } refused)
                 {
                     throw refusal?.Invoke(refused) ?? Refused(channel.Name, refused);
@@ -63,7 +67,12 @@ internal static class NetlinkExchange
 
             await onDatagram(datagram, messages).ConfigureAwait(false);
         }
+
+        return interrupted;
     }
+
+    /// <summary>What is said of a dump the kernel marked interrupted.</summary>
+    public const string Interrupted = "the kernel says the dump was interrupted by a change to the table and may be inconsistent";
 
     /// <summary>The messages of a datagram from the kernel; a malformed one is the kernel's fault (exit 1).</summary>
     public static List<NetlinkMessage> Split(string name, byte[] datagram)

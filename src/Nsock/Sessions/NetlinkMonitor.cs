@@ -65,7 +65,6 @@ internal static class NetlinkMonitor
                     throw channel.Explain(e, null);
                 }
 
-                Clock.Touch();
                 var now = DateTimeOffset.UtcNow;
                 if (settings.Protocol == NetlinkProtocol.Route)
                 {
@@ -105,6 +104,11 @@ internal static class NetlinkMonitor
                 }
             }
 
+            if (shown)
+            {
+                Clock.Touch(); // -i counts the events this monitor shows, not what it hears
+            }
+
             if (printer.PrintsBytes && shown)
             {
                 await printer.WriteBytesAsync(datagram, ct).ConfigureAwait(false);
@@ -131,6 +135,7 @@ internal static class NetlinkMonitor
             }
 
             _events++;
+            Clock.Touch();
             if (printer.PrintsBytes)
             {
                 await printer.WriteBytesAsync(datagram, ct).ConfigureAwait(false);
@@ -171,11 +176,17 @@ internal static class NetlinkMonitor
             _names = await LinkNames.LoadAsync(ct).ConfigureAwait(false);
             using var dumping = Endpoints.Netlink.Open(NetlinkProtocol.Route, []);
             uint sequence = 1;
+            var interrupted = false;
             foreach (var table in settings.Tables)
             {
                 var request = RouteMessages.DumpRequest(table, settings.Family, sequence++);
-                await NetlinkExchange.RequestAsync(dumping, request, (_, messages) =>
+                interrupted |= await NetlinkExchange.RequestAsync(dumping, request, (datagram, messages) =>
                 {
+                    if (printer.PrintsBytes)
+                    {
+                        return printer.WriteBytesAsync(datagram, ct);
+                    }
+
                     foreach (var message in messages)
                     {
                         if (message.Type >= NetlinkHeader.MinType && Decode(message, dumping.Name) is { } record)
@@ -188,7 +199,9 @@ internal static class NetlinkMonitor
                 }, ct, Clock).ConfigureAwait(false);
             }
 
-            printer.AddNotice(DateTimeOffset.UtcNow, "synced", "synced: the tables above are the kernel's state; events follow", new JsonFields());
+            printer.AddNotice(DateTimeOffset.UtcNow, "synced", interrupted
+                ? $"synced: {NetlinkExchange.Interrupted}; events follow"
+                : "synced: the tables dumped since the overrun are the kernel's state; events follow", new JsonFields().Add("consistent", !interrupted));
             await printer.FlushAsync(ct).ConfigureAwait(false);
         }
     }
