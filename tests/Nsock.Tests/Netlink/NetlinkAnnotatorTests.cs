@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Nsock.Netlink;
 using NetlinkSockets = Nsock.Endpoints.Netlink;
@@ -277,38 +276,40 @@ public sealed class NetlinkAnnotatorTests
 
         var random = new Random(20240612);
         var inputs = 0;
-        var clock = Stopwatch.StartNew();
-        foreach (var protocol in new[] { 0, 4, 12, 15, 16, 99 })
+        // On a thread of its own, so an annotator that loops fails the test instead of hanging the run.
+        await Task.Run(() =>
         {
-            for (var i = 0; i < 1500; i++)
+            foreach (var protocol in new[] { 0, 4, 12, 15, 16, 99 })
             {
-                var input = (i % 3) switch
+                for (var i = 0; i < 1500; i++)
                 {
-                    0 => Mutate(random, seeds[random.Next(seeds.Count)]),
-                    1 => Framed(random, protocol),
-                    _ => RandomBytes(random, random.Next(0, 200)),
-                };
-                string text;
-                try
-                {
-                    text = NetlinkAnnotator.Annotate(protocol, input, (uint)random.Next(16, 40), random.Next(2) == 0 ? null : "fam\u0007ily");
-                }
-                catch (Exception e)
-                {
-                    Assert.Fail($"protocol {protocol}, input {Convert.ToHexString(input)}: {e}");
-                    throw;
-                }
+                    var input = (i % 3) switch
+                    {
+                        0 => Mutate(random, seeds[random.Next(seeds.Count)]),
+                        1 => Framed(random, protocol),
+                        _ => RandomBytes(random, random.Next(0, 200)),
+                    };
+                    string text;
+                    try
+                    {
+                        text = NetlinkAnnotator.Annotate(protocol, input, (uint)random.Next(16, 40), random.Next(2) == 0 ? null : "fam\u0007ily");
+                    }
+                    catch (Exception e)
+                    {
+                        Assert.Fail($"protocol {protocol}, input {Convert.ToHexString(input)}: {e}");
+                        throw;
+                    }
 
-                Assert.DoesNotContain("annotator could not read", text);
-                Assert.True(text.Length < (64 * input.Length) + 4096, $"{text.Length} characters for {input.Length} bytes");
-                Assert.EndsWith("\n", text);
-                Assert.False(text.Contains('\u001b', StringComparison.Ordinal) || text.Contains('\u0007', StringComparison.Ordinal), text);
-                inputs++;
+                    Assert.DoesNotContain("annotator could not read", text);
+                    Assert.True(text.Length < (64 * input.Length) + 4096, $"{text.Length} characters for {input.Length} bytes");
+                    Assert.EndsWith("\n", text);
+                    Assert.False(text.Contains('\u001b', StringComparison.Ordinal) || text.Contains('\u0007', StringComparison.Ordinal), text);
+                    inputs++;
+                }
             }
-        }
+        }, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Equal(9000, inputs);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }
 
     /// <summary>A real message with a few bit flips, a truncation, a length field rewritten or bytes added.</summary>

@@ -34,8 +34,10 @@ public sealed class RouteLiveTests
 
     private static async Task<(List<NetlinkRecord> Links, Dictionary<int, string> Names)> LinksAsync(CancellationToken ct)
     {
-        var links = (await DumpAsync(RouteTable.Links, ct)).Select(m => RouteMessages.Decode(m, _ => null)!).ToList();
-        var names = links.ToDictionary(l => (int)(long)l.Fields["ifindex"]!, l => (string)l.Fields["ifname"]!);
+        var messages = await DumpAsync(RouteTable.Links, ct);
+        var names = messages.Select(m => RouteMessages.Decode(m, _ => null)!).ToDictionary(l => (int)(long)l.Fields["ifindex"]!, l => (string)l.Fields["ifname"]!);
+        // Decoded again knowing every name, so a bridge port's master is named as ip names it.
+        var links = messages.Select(m => RouteMessages.Decode(m, i => names.GetValueOrDefault(i))!).ToList();
         return (links, names);
     }
 
