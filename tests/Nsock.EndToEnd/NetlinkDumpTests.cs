@@ -113,6 +113,20 @@ public sealed class NetlinkDumpTests
     }
 
     [Theory]
+    [InlineData("-4")]
+    [InlineData("-6")]
+    public async Task A_family_option_keeps_routes_of_that_family_as_ip_lists_them(string option)
+    {
+        await using var nsock = await DumpAsync("route", "--dump", "routes", option, "--format", "json");
+
+        var ours = JsonLines(nsock);
+        var ip = (await IpJsonAsync($"{option} -j route show table all")).EnumerateArray().ToList(); // nsock dumps every table
+        string Route(JsonElement r) => string.Join(' ', new[] { "type", "dst", "gateway", "dev", "table", "protocol", "scope", "metric" }
+            .Select(f => r.TryGetProperty(f, out var v) ? $"{f}={v.GetRawText()}" : ""));
+        Assert.Equal(ip.Select(Route).Order(), ours.Select(Route).Order());
+    }
+
+    [Theory]
     [InlineData("routes")]
     [InlineData("neighbors")]
     [InlineData("rules")]
