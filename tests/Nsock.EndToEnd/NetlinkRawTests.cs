@@ -146,4 +146,27 @@ public sealed class NetlinkRawTests
         await nsock.AssertExitCodeAsync(2, Wait);
         ErrorLine.AssertSole(nsock, "bogus", usage: true);
     }
+
+    [Fact]
+    public async Task A_generic_family_named_with_family_is_what_fill_addresses()
+    {
+        // Type 0: --fill writes the id --family resolved. CTRL_CMD_GETFAMILY (3), version 1, as a dump.
+        await using var nsock = await RunAsync(Build(0, Dump, 0, [3, 1, 0, 0], length: 0), "generic", "--raw", "--fill", "--family", "nlctrl", "--hex");
+
+        await nsock.AssertExitCodeAsync(0, Wait);
+        ErrorLine.AssertNone(nsock);
+        var text = nsock.Stdout.Text;
+        Assert.Contains("CTRL_CMD_NEWFAMILY", text);
+        Assert.Contains("CTRL_ATTR_FAMILY_NAME (2) len 7: \"nlctrl\"", text);
+        Assert.Contains("NLMSG_DONE", text);
+    }
+
+    [Fact]
+    public async Task A_group_is_joined_by_its_name_in_the_named_generic_family()
+    {
+        await using var nsock = RunningProcess.Nsock("netlink", "generic", "--raw", "--family", "nlctrl", "--groups", "notify", "-i", "0.3", "-v");
+
+        await nsock.AssertExitCodeAsync(4, Wait);
+        Assert.Equal(["listening on netlink generic (groups 16)", "nsock: netlink generic: idle for 0.3 s"], nsock.StderrLines);
+    }
 }
