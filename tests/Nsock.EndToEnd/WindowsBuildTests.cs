@@ -118,6 +118,10 @@ public sealed class WindowsBuildTests
 
     [Theory]
     [InlineData("netlink sockets exist only on Linux", "netlink", "route", "--dump", "links")]
+    [InlineData("netlink sockets exist only on Linux", "netlink", "route", "--monitor", "addrs")]
+    [InlineData("netlink sockets exist only on Linux", "netlink", "uevent", "--monitor")]
+    [InlineData("netlink sockets exist only on Linux", "netlink", "sock-diag", "--dump", "tcp")]
+    [InlineData("netlink sockets exist only on Linux", "netlink", "route", "--raw")]
     [InlineData("unix sockets are not supported on this system", "unix", @"C:\users\nsock.sock")]
     [InlineData("unix sockets are not supported on this system", "unix", "-l", @"C:\users\nsock.sock")]
     public async Task What_is_missing_there_is_one_line_and_exit_5(string why, params string[] args)
