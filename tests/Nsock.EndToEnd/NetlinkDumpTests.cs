@@ -192,6 +192,33 @@ public sealed class NetlinkDumpTests
     }
 
     [Fact]
+    public async Task A_hostile_socket_path_is_one_escaped_line_and_exact_in_json()
+    {
+        // Another program's socket name is not nsock's to trust: a newline and a terminal escape.
+        var dir = Directory.CreateTempSubdirectory("nsock-diag-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "a\nb\u001b[2J.sock");
+            using var hostile = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            hostile.Bind(new UnixDomainSocketEndPoint(path));
+            hostile.Listen();
+
+            await using var nsock = await DumpAsync("sock-diag", "--dump", "unix", "--listening");
+            await using var json = await DumpAsync("sock-diag", "--dump", "unix", "--listening", "--format", "json");
+
+            var text = nsock.Stdout.Text;
+            Assert.DoesNotContain('\u001b', text);
+            var escaped = Path.Combine(dir.FullName, "a\\x0ab\\x1b[2J.sock");
+            Assert.Single(text.Split('\n'), l => l.Contains(escaped) && l.Contains("LISTEN"));
+            Assert.Contains(path, JsonLines(json).Select(r => Field(r, "local")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_generic_families_include_nlctrl_with_its_group()
     {
         await using var all = await DumpAsync("generic", "--dump", "families");

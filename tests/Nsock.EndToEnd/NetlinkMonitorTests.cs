@@ -187,6 +187,26 @@ public sealed class NetlinkMonitorTests
     }
 
     [Fact]
+    public async Task A_hostile_interface_name_is_escaped_in_the_line_and_exact_in_json()
+    {
+        // Linux allows any byte but '/', ':' and spaces in an interface name: here a terminal escape.
+        await using var lines = NetlinkNamespace.StartNsock("netlink", "route", "--monitor", "links", "-c", "1", "-v");
+        await lines.WaitForStderrAsync("^listening on", Wait);
+        await using var json = NetlinkNamespace.StartNsock("netlink", "route", "--monitor", "links", "-c", "1", "--format", "json", "-v");
+        await json.WaitForStderrAsync("^listening on", Wait);
+
+        await NetlinkNamespace.IpAsync(lines, "link add \"$(printf 'b\\033]0;x\\007')\" type bridge");
+        await NetlinkNamespace.IpAsync(json, "link add \"$(printf 'b\\033]0;x\\007')\" type bridge");
+
+        await lines.AssertExitCodeAsync(0, Wait);
+        await json.AssertExitCodeAsync(0, Wait);
+        var line = Assert.Single(lines.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(@": b\x1b]0;x\x07: <", line);
+        Assert.DoesNotContain('\u001b', line);
+        Assert.Equal("b\u001b]0;x\u0007", Text(Assert.Single(Records(json)), "ifname"));
+    }
+
+    [Fact]
     public async Task Uevents_of_a_new_network_device_are_seen_filtered_by_subsystem()
     {
         await using var nsock = NetlinkNamespace.StartNsock("netlink", "uevent", "--monitor", "--subsystem", "net", "-c", "1", "--format", "json", "-v");
