@@ -65,6 +65,25 @@ public sealed class NetlinkRawTests
     }
 
     [Fact]
+    public async Task A_change_another_user_may_not_make_is_exit_5_in_one_line()
+    {
+        ToolPlatform.Needs(Need.OtherUser);
+        // RTM_NEWLINK with CREATE|EXCL: the kernel wants CAP_NET_ADMIN before it reads any further.
+        // As root, nsock runs as nobody (setpriv drops the capabilities) in a namespace of its own.
+        var stdin = Build(NewLink, 0x400 | 0x200, 0, Ifinfomsg(), length: 0);
+        string[] args = ["netlink", "route", "--raw", "--fill"];
+        await using var nsock = Posix.IsRoot
+            ? RunningProcess.Start("unshare", ["-n", "setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--", NsockTool.Path, .. args])
+            : RunningProcess.Nsock(args);
+        await nsock.WriteStdinAsync(stdin);
+        await nsock.CloseStdinAsync();
+
+        await nsock.AssertExitCodeAsync(5, Wait);
+        Assert.Equal("nsock: netlink route: the kernel refused the request: operation not permitted", Assert.Single(nsock.StderrLines));
+        Assert.Equal(-1, BitConverter.ToInt32(Assert.Single(Parse(nsock.Stdout.ToArray())).Payload)); // -EPERM, as the kernel sent it
+    }
+
+    [Fact]
     public async Task Hex_annotates_the_replies_naming_the_header_fields()
     {
         await using var nsock = await RunAsync(Build(GetLink, Dump, 0, Ifinfomsg(), length: 0), "route", "--raw", "--fill", "--hex");
