@@ -8,7 +8,8 @@ namespace Nsock.LocalEnds;
 /// length in its header, so each becomes one send. With <c>--fill</c>, nsock writes the header's
 /// length (a length of 0 means "up to the end of stdin"), numbers the messages from 1, sets the
 /// port id and NLM_F_REQUEST, and asks for an ACK where the kernel will not take the request as
-/// a dump (<see cref="NetlinkLastWord"/>), so the kernel's last word is known; with a generic family, the type becomes the family's id.
+/// a dump (<see cref="NetlinkLastWord"/>), so the kernel's last word is known; with a generic
+/// family, the type becomes the family's id.
 /// Malformed input (a header that lies about its length, bytes left over) is exit 2, naming
 /// the message and where it starts.
 /// </summary>

@@ -62,7 +62,7 @@ internal sealed class NetlinkPrinter(IRelaySink stdout, DatagramFormat format, i
     {
         if (format == DatagramFormat.Raw)
         {
-            Terminal.Stderr.WriteLine(Terminal.Colour.Yellow("nsock: ") + "netlink " + NetlinkProtocol.NameOf(protocol) + ": " + line);
+            Terminal.Stderr.Warning("netlink " + NetlinkProtocol.NameOf(protocol), line);
             return;
         }
 

@@ -28,22 +28,17 @@ internal static class NetlinkLastWord
 
     public static LastWord Of(int protocol, NetlinkHeader request)
     {
-        var asksForAck = (request.Flags & NetlinkHeader.Ack) != 0;
-        if ((request.Flags & NetlinkHeader.Request) == 0 || request.Type < NetlinkHeader.MinType)
-        {
-            return asksForAck ? LastWord.Ack : LastWord.None;
-        }
-
-        if (IsDump(protocol, request))
+        var handled = (request.Flags & NetlinkHeader.Request) != 0 && request.Type >= NetlinkHeader.MinType;
+        if (handled && IsDump(protocol, request))
         {
             return LastWord.Done;
         }
 
-        return asksForAck ? LastWord.Ack : LastWord.None;
+        return (request.Flags & NetlinkHeader.Ack) != 0 ? LastWord.Ack : LastWord.None;
     }
 
     /// <summary>Whether the kernel takes <paramref name="request"/> (which has NLM_F_REQUEST) as a dump.</summary>
-    public static bool IsDump(int protocol, NetlinkHeader request) => protocol == NetlinkProtocol.Route
+    private static bool IsDump(int protocol, NetlinkHeader request) => protocol == NetlinkProtocol.Route
         ? (request.Type & QuartetMask) == GetOfQuartet && (request.Flags & NetlinkHeader.Dump) != 0
         : (request.Flags & NetlinkHeader.Dump) == NetlinkHeader.Dump;
 }

@@ -35,7 +35,7 @@ internal static class NetlinkDump
             if (interrupted)
             {
                 // What was printed is what the kernel sent; only its completeness is in doubt: a warning, not a failure.
-                Terminal.Stderr.WriteLine(Terminal.Colour.Yellow("nsock: ") + channel.Name + ": " + NetlinkExchange.Interrupted + "; run it again");
+                Terminal.Stderr.Warning(channel.Name, NetlinkExchange.Interrupted + "; run it again");
             }
         }, clock, null, channel.Name, ct).ConfigureAwait(false);
     }

@@ -35,6 +35,10 @@ internal static class Stderr
     public static void Error(string what, string why) =>
         WriteLine(Colour.Red("nsock: ") + SafeText.Escape(Quoted(what)) + ": " + SafeText.Escape(why));
 
+    /// <summary>A warning nsock goes on after, always shown: <c>nsock: what: why</c>, the prefix in yellow.</summary>
+    public static void Warning(string what, string why) =>
+        WriteLine(Colour.Yellow("nsock: ") + SafeText.Escape(what) + ": " + SafeText.Escape(why));
+
     // An empty or space-edged culprit (a port given as '' or ' 80') is shown in quotes.
     private static string Quoted(string what) => what.Length == 0 || char.IsWhiteSpace(what[0]) || char.IsWhiteSpace(what[^1]) ? $"'{what}'" : what;
 }
